@@ -1,0 +1,3 @@
+from ecer.cli.main import main
+
+main()
