@@ -1,0 +1,10 @@
+"""The HTTP API (django-ninja, OpenAPI at /api/docs). Each app contributes one router."""
+
+from ninja import NinjaAPI
+
+from ecer.masterdata.api import router as masterdata_router
+from ecer.monitoring.api import router as monitoring_router
+
+api = NinjaAPI(title="ECER API", version="1", urls_namespace="api")
+api.add_router("/", masterdata_router)
+api.add_router("/monitoring/", monitoring_router)
