@@ -15,8 +15,8 @@ COMMANDS = [
     ("ecer.cli.data", "data"),
     ("ecer.cli.accounting", "progress"),
     ("ecer.cli.accounting", "explain"),
-    ("ecer.cli.accounting", "decompose"),
-    ("ecer.cli.accounting", "assess"),
+    ("ecer.cli.assessment", "decompose"),
+    ("ecer.cli.assessment", "assess"),
     ("ecer.cli.hj212", "hj212"),
 ]
 
