@@ -1,0 +1,162 @@
+"""Assessment rubrics as data: YAML files validated with pydantic.
+
+`load_rubric("classic-40-60")` reads a bundled rubric from this package; `load_rubric(path)` or
+`parse_rubric(text, file)` read a deployment's own. A bad rubric raises `InputFileError` listing
+every problem with its location (e.g. `quantitative.ladder[2]`, field `points`).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ecer.errors import InputFileError, Problem
+
+PeriodKind = Literal["annual", "midterm", "final"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LadderStep(_Strict):
+    """Completion of at least `min_pct` percent of the requirement earns `points`."""
+
+    min_pct: float = Field(ge=0, lt=100)
+    points: float = Field(ge=0)
+
+
+class Bonus(_Strict):
+    """Each full `step_pct` of completion above 100% adds `points_per_step`, up to `max_points`."""
+
+    step_pct: float = Field(gt=0)
+    points_per_step: float = Field(ge=0)
+    max_points: float = Field(ge=0)
+
+
+class QuantitativeRule(_Strict):
+    """The target-completion part: which indicator, how completion is measured, and the ladder."""
+
+    indicator: str
+    method: Literal["log", "linear"] = "log"
+    completion_pct_decimals: int = Field(default=4, ge=0, le=10)
+    met_points: float = Field(gt=0)
+    ladder: tuple[LadderStep, ...]
+    below_points: float = Field(default=0, ge=0)
+    bonus: Bonus | None = None
+
+    @model_validator(mode="after")
+    def _ladder_descends(self) -> QuantitativeRule:
+        previous_pct, previous_points = 100.0, self.met_points
+        for i, step in enumerate(self.ladder):
+            if step.min_pct >= previous_pct:
+                raise ValueError(f"ladder[{i}].min_pct must be below the step above ({previous_pct})")
+            if step.points > previous_points:
+                raise ValueError(f"ladder[{i}].points must not exceed the step above ({previous_points})")
+            previous_pct, previous_points = step.min_pct, step.points
+        if self.below_points > previous_points:
+            raise ValueError("below_points must not exceed the lowest ladder step")
+        return self
+
+
+class MeasuresRule(_Strict):
+    """The measures part scored by reviewers; item maxima of a region must add up to `max_points`."""
+
+    max_points: float = Field(gt=0)
+
+
+class Grade(_Strict):
+    code: str
+    name_zh: str
+    name_en: str
+    min_score: float = Field(ge=0)
+
+
+class Veto(_Strict):
+    """一票否决: missing the requirement of any listed indicator gives `grade` in the listed periods."""
+
+    indicators: tuple[str, ...]
+    grade: str
+    periods: tuple[PeriodKind, ...] = ("annual", "midterm", "final")
+
+
+class Rubric(_Strict):
+    code: str
+    name_zh: str
+    name_en: str
+    source: str
+    quantitative: QuantitativeRule
+    measures: MeasuresRule
+    grades: tuple[Grade, ...] = Field(min_length=1)
+    veto: Veto | None = None
+
+    @model_validator(mode="after")
+    def _grades_descend(self) -> Rubric:
+        scores = [g.min_score for g in self.grades]
+        if any(a <= b for a, b in zip(scores, scores[1:], strict=False)):
+            raise ValueError("grades must be ordered by strictly decreasing min_score")
+        if scores[-1] != 0:
+            raise ValueError("the last grade must have min_score 0 so that every total gets a grade")
+        if self.veto and self.veto.grade not in {g.code for g in self.grades}:
+            raise ValueError(f"veto.grade '{self.veto.grade}' is not one of the grades")
+        return self
+
+    def grade(self, code: str) -> Grade:
+        return next(g for g in self.grades if g.code == code)
+
+    @property
+    def max_total(self) -> float:
+        bonus = self.quantitative.bonus.max_points if self.quantitative.bonus else 0.0
+        return self.quantitative.met_points + bonus + self.measures.max_points
+
+
+def _location(loc: tuple[int | str, ...]) -> tuple[str, str | None]:
+    parts = ""
+    for item in loc:
+        parts += f"[{item}]" if isinstance(item, int) else (f".{item}" if parts else str(item))
+    if loc and isinstance(loc[-1], str) and len(loc) > 1:
+        head, _, last = parts.rpartition(".")
+        return head or "(top level)", last
+    return parts or "(top level)", None
+
+
+def parse_rubric(text: str, file: str) -> Rubric:
+    """Validate rubric YAML text; `file` names it in errors."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        raise InputFileError([Problem(file, where, f"not valid YAML: {err}")]) from err
+    if not isinstance(data, dict):
+        raise InputFileError([Problem(file, "(top level)", "a rubric must be a YAML mapping")])
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            location, field = _location(tuple(e["loc"]))
+            problems.append(Problem(file, location, e["msg"], field))
+        raise InputFileError(problems) from err
+
+
+def bundled_rubrics() -> list[str]:
+    """Codes of the rubrics shipped in this package."""
+    return sorted(p.name.removesuffix(".yaml") for p in resources.files(__package__).iterdir() if p.name.endswith(".yaml"))
+
+
+def load_rubric(code_or_path: str | Path = "classic-40-60") -> Rubric:
+    """A bundled rubric by code, or a rubric file by path."""
+    path = Path(code_or_path)
+    if str(code_or_path) in bundled_rubrics():
+        resource = resources.files(__package__).joinpath(f"{code_or_path}.yaml")
+        return parse_rubric(resource.read_text(encoding="utf-8"), f"{code_or_path}.yaml")
+    if path.is_file():
+        return parse_rubric(path.read_text(encoding="utf-8"), str(path))
+    raise InputFileError(
+        [Problem(str(code_or_path), "(file)", f"no such rubric file or bundled rubric; bundled: {bundled_rubrics()}")]
+    )
