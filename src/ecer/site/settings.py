@@ -52,6 +52,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ecer.web.context_processors.ecer",
             ],
         },
     },
@@ -76,6 +77,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# The plan the home page shows when none is chosen (a bundled plan code; see docs/configuration.md).
+ECER_DEFAULT_PLAN = "sichuan-14fyp"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,4 +1,11 @@
-from django.http import HttpResponse
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns = [path("", lambda r: HttpResponse("ECER"), name="home")]
+from ecer.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
