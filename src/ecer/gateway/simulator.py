@@ -1,0 +1,246 @@
+"""Simulated data loggers (数采仪): a load generator for the gateway, usable in its own process.
+
+Each logger keeps one TCP connection, sends real-time data (2011) every `interval` seconds, minute
+data (2051) every `minute_every` seconds and hourly data (2061) on the hour, with the A bit set,
+and measures the time to the 9014 ack. Like real loggers it reconnects after a lost connection
+and re-sends what was not acknowledged. `speedup` > 1 compresses time: packets go out `speedup`
+times faster while DataTime advances at the nominal cadence (used by the crash test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass, field
+
+from ecer.hj212 import Edition, Frame, Framer, Hj212Error, build_packet, edition_flag, parse
+
+# (factor 2017/2025, factor 2005, typical value, spread, has cumulative flow)
+WATER = [("w01018", "011", 45.0, 15.0), ("w21003", "060", 3.0, 1.5), ("w21011", "101", 0.4, 0.2),
+         ("w21001", "065", 12.0, 4.0), ("w01001", "001", 7.2, 0.4), ("w00000", "B01", 180.0, 40.0)]
+AIR = [("a21026", "02", 35.0, 10.0), ("a21002", "03", 80.0, 25.0), ("a34013", "01", 8.0, 3.0),
+       ("a19001", "S01", 9.5, 1.0), ("a00000", "B02", 52000.0, 6000.0), ("a01012", "S03", 95.0, 8.0),
+       ("a24088", "a24088", 12.0, 5.0)]
+FLOW = {"w00000", "a00000", "B01", "B02"}
+ST = {"water": "32", "air": "31"}
+
+
+@dataclass(frozen=True)
+class LoggerSpec:
+    mn: str
+    pw: str
+    edition: Edition
+    kind: str  # water | air
+
+
+def make_specs(n: int, editions: list[str], prefix: str = "SIM", seed: int = 212) -> list[LoggerSpec]:
+    """Deterministic loggers: MN of 14 chars for 2005 devices and 24 chars for 2017/2025 ones."""
+    rng = random.Random(seed)
+    specs = []
+    for i in range(n):
+        edition = Edition(editions[i % len(editions)])
+        width = 14 if edition is Edition.HJT212_2005 else 24
+        mn = prefix + f"{i:0{width - len(prefix)}d}"
+        specs.append(LoggerSpec(mn, f"{rng.randrange(10**6):06d}", edition, "water" if i % 3 else "air"))
+    return specs
+
+
+def build_upload(spec: LoggerSpec, cn: str, data_time: dt.datetime, qn: str, rng: random.Random) -> bytes:
+    old = spec.edition is Edition.HJT212_2005
+    groups: list[dict[str, object]] = [{"DataTime": data_time.strftime("%Y%m%d%H%M%S")}]
+    for code, code_2005, typical, spread in WATER if spec.kind == "water" else AIR:
+        factor = code_2005 if old else code
+        value = max(0.0, rng.gauss(typical, spread / 3))
+        if cn == "2011":
+            group: dict[str, object] = {f"{factor}-Rtd": f"{value:.3f}"}
+        else:
+            group = {f"{factor}-Min": f"{value * 0.9:.3f}", f"{factor}-Avg": f"{value:.3f}",
+                     f"{factor}-Max": f"{value * 1.1:.3f}"}
+            if factor in FLOW:
+                group[f"{factor}-Cou"] = f"{value * (60 if cn == '2051' else 3600):.1f}"
+        group[f"{factor}-Flag"] = "N"
+        groups.append(group)
+    flag = 1 if old else edition_flag(spec.edition, ack=True)
+    return build_packet(qn=qn, st=ST[spec.kind], cn=cn, pw=spec.pw, mn=spec.mn, flag=flag, cp=groups)
+
+
+def packet_keys(frame: bytes) -> set[tuple[str, str, str, str, str]]:
+    """The lake's idempotence keys of an upload (for checking that acked data arrived exactly once)."""
+    packet = parse(frame)
+    return {(packet.mn, packet.cn, m.data_time.isoformat(sep=" "), m.factor, m.field)
+            for m in packet.measurements() if m.data_time is not None}
+
+
+@dataclass
+class SimStats:
+    sent: int = 0
+    acked: int = 0
+    resent: int = 0
+    connects: int = 0
+    connect_failures: int = 0
+    latencies: list[float] = field(default_factory=list)
+    acked_frames: list[bytes] = field(default_factory=list)  # only with track=True
+
+    def summary(self) -> dict[str, float | int]:
+        lat = sorted(self.latencies)
+
+        def pct(p: float) -> float:
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2) if lat else float("nan")
+
+        return {"sent": self.sent, "acked": self.acked, "resent": self.resent, "connects": self.connects,
+                "connect_failures": self.connect_failures, "ack_p50_ms": pct(0.50), "ack_p99_ms": pct(0.99),
+                "ack_max_ms": pct(1.0)}
+
+
+class _Client(asyncio.Protocol):
+    def __init__(self, logger: SimLogger) -> None:
+        self.logger = logger
+        self.framer = Framer()
+        self.lost = asyncio.get_running_loop().create_future()
+
+    def data_received(self, data: bytes) -> None:
+        for event in self.framer.feed(data):
+            if isinstance(event, Frame):
+                self.logger.on_reply(event)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.lost.done():
+            self.lost.set_result(None)
+
+
+class SimLogger:
+    def __init__(self, spec: LoggerSpec, sim: Simulator, phase: float) -> None:
+        self.spec, self.sim, self.phase = spec, sim, phase
+        self.rng = random.Random(spec.mn)
+        self.outstanding: dict[str, tuple[float, bytes]] = {}  # qn -> (sent at, frame)
+        self.transport: asyncio.Transport | None = None
+        self._last_qn = 0
+
+    def _qn(self) -> str:
+        now = dt.datetime.now()
+        value = max(int(now.strftime("%Y%m%d%H%M%S")) * 1000 + now.microsecond // 1000, self._last_qn + 1)
+        self._last_qn = value
+        return str(value)
+
+    def on_reply(self, frame: Frame) -> None:
+        try:
+            reply = parse(frame)
+        except Hj212Error:
+            return
+        qn = reply.qn or reply.cp_value("QN")
+        entry = self.outstanding.pop(qn or "", None)
+        if reply.cn == "9014" and entry is not None:
+            self.sim.stats.acked += 1
+            self.sim.stats.latencies.append(time.monotonic() - entry[0])
+            if self.sim.track:
+                self.sim.stats.acked_frames.append(entry[1])
+
+    def send(self, frame: bytes, qn: str) -> None:
+        self.outstanding[qn] = (time.monotonic(), frame)
+        self.sim.stats.sent += 1
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(frame)
+
+    async def run(self) -> None:
+        await asyncio.sleep(self.phase)
+        while not self.sim.stopping:
+            try:
+                client = await self._connect()
+            except OSError:
+                self.sim.stats.connect_failures += 1
+                await asyncio.sleep(self.rng.uniform(0.2, 1.0))
+                continue
+            await self._session(client)
+            self.transport = None
+
+    async def _connect(self) -> _Client:
+        loop = asyncio.get_running_loop()
+        transport, client = await loop.create_connection(lambda: _Client(self), self.sim.host, self.sim.port)
+        self.transport = transport  # type: ignore[assignment]
+        self.sim.stats.connects += 1
+        for qn, (_, frame) in list(self.outstanding.items()):  # re-send history not acknowledged
+            self.outstanding[qn] = (time.monotonic(), frame)
+            self.sim.stats.resent += 1
+            transport.write(frame)  # type: ignore[attr-defined]
+        return client
+
+    async def _session(self, client: _Client) -> None:
+        sim = self.sim
+        while not sim.stopping and not client.lost.done():
+            data_time = sim.data_clock()
+            self._tick(data_time)
+            wait = sim.interval / sim.speedup
+            await asyncio.wait([client.lost], timeout=wait)
+        if sim.stopping and self.transport is not None:
+            await asyncio.wait([client.lost], timeout=sim.drain_seconds)  # let the last acks arrive
+            self.transport.close()
+
+    def _tick(self, data_time: dt.datetime) -> None:
+        sim = self.sim
+        whole = data_time.replace(microsecond=0)
+        self._upload("2011", whole)
+        seconds = int(whole.timestamp())
+        step = sim.interval
+        if seconds // sim.minute_every != (seconds - step) // sim.minute_every:
+            start = dt.datetime.fromtimestamp(seconds // sim.minute_every * sim.minute_every - sim.minute_every)
+            self._upload("2051", start)
+        if seconds // 3600 != (seconds - step) // 3600:
+            start = dt.datetime.fromtimestamp(seconds // 3600 * 3600 - 3600)
+            self._upload("2061", start)
+
+    def _upload(self, cn: str, data_time: dt.datetime) -> None:
+        qn = self._qn()
+        self.send(build_upload(self.spec, cn, data_time, qn, self.rng), qn)
+
+
+class Simulator:
+    def __init__(self, host: str, port: int, specs: list[LoggerSpec], interval: float = 30.0,
+                 minute_every: int = 600, speedup: float = 1.0, track: bool = False,
+                 drain_seconds: float = 5.0, start: dt.datetime | None = None) -> None:
+        self.host, self.port, self.specs = host, port, specs
+        self.interval, self.minute_every, self.speedup = interval, minute_every, speedup
+        self.track, self.drain_seconds = track, drain_seconds
+        self.stats = SimStats()
+        self.stopping = False
+        self._t0 = time.monotonic()
+        self._start = start or dt.datetime.now()
+        rng = random.Random(7)
+        self.loggers = [SimLogger(s, self, rng.uniform(0, interval / speedup)) for s in specs]
+
+    def data_clock(self) -> dt.datetime:
+        return self._start + dt.timedelta(seconds=(time.monotonic() - self._t0) * self.speedup)
+
+    def connected(self) -> int:
+        return sum(1 for lg in self.loggers if lg.transport is not None and not lg.transport.is_closing())
+
+    async def run(self, duration: float) -> SimStats:
+        self._t0 = time.monotonic()
+        tasks = [asyncio.create_task(lg.run()) for lg in self.loggers]
+        await asyncio.sleep(duration)
+        self.stopping = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return self.stats
+
+
+def register_devices(specs: list[LoggerSpec]) -> int:
+    """Create the simulated loggers in the registry (one illustrative enterprise, one point each)."""
+    from django.db import transaction
+
+    from ecer.monitoring.models import Device, Enterprise, MonitoringPoint
+
+    with transaction.atomic():
+        enterprise, _ = Enterprise.objects.get_or_create(
+            credit_code="91510000SIMULATED", defaults={"name": "模拟数采仪 (simulated loggers)",
+                                                       "region_code": "510000", "note": "ecer hj212 simulate"})
+        known = set(Device.objects.filter(mn__in=[s.mn for s in specs]).values_list("mn", flat=True))
+        new = [s for s in specs if s.mn not in known]
+        MonitoringPoint.objects.bulk_create(
+            [MonitoringPoint(enterprise=enterprise, outlet_code=s.mn, outlet_name=f"模拟排放口 {s.mn}", kind=s.kind)
+             for s in new], ignore_conflicts=True)
+        points = dict(MonitoringPoint.objects.filter(enterprise=enterprise, outlet_code__in=[s.mn for s in new])
+                      .values_list("outlet_code", "pk"))
+        Device.objects.bulk_create([Device(mn=s.mn, pw=s.pw, point_id=points[s.mn], edition=s.edition.value)
+                                    for s in new])
+    return len(new)
