@@ -1,0 +1,121 @@
+"""Bilingual explanations and provenance for one cell (region × year) of a ProgressResult."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ecer.core.barometer import BarometerOptions, Light, ThresholdBasis, Variant
+from ecer.core.evaluate import ProgressOptions, ProgressResult, TargetKind
+from ecer.core.explanation_templates import HEAD, TAIL, WORDS
+from ecer.core.provenance import InputRef, Provenance, rule_version
+
+Period = Literal["progress", "annual"]
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names for explanations (the caller looks them up in the catalogs)."""
+
+    region_zh: str
+    region_en: str
+    indicator_zh: str
+    indicator_en: str
+    unit_zh: str = ""
+    unit_en: str = ""
+
+
+def format_number(value: float, digits: int = 2) -> str:
+    """Round half away from zero to `digits` decimals and drop trailing zeros: 0.051 → "5.1" after ×100."""
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _outcome(light: Light, barometer: BarometerOptions) -> str:
+    if light is Light.GREEN:
+        return "green"
+    if light is Light.NOT_ASSESSED:
+        return "not_assessed"
+    colour = "red" if light is Light.RED else "yellow"
+    if barometer.variant is Variant.NDRC2021_RISE:
+        return f"{colour}_rise"
+    return f"{colour}_{barometer.threshold_basis.value}"
+
+
+def explain_cell(
+    result: ProgressResult,
+    region: str,
+    year: int,
+    names: Names,
+    period: Period = "progress",
+    options: ProgressOptions | None = None,
+) -> tuple[str, str]:
+    """(zh, en) sentence for one region and year, e.g. "广元市 2023年单位GDP能耗累计下降5.1%，进度要求
+    8.65%，差距3.55个百分点，在目标值10%以内 → 黄灯（二级预警）"."""
+    opts = options or ProgressOptions()
+    i, j = result.cell(region, year)
+    annual = period == "annual"
+    actual = float((result.annual_actual if annual else result.actual)[i, j])
+    required = float((result.annual_required if annual else result.required)[i, j])
+    gap = float((result.annual_gap if annual else result.gap)[i, j])
+    light = Light(int((result.light_annual if annual else result.light_progress)[i, j]))
+    reduction = result.spec.kind is TargetKind.REDUCTION
+    scale = 100.0 if reduction else 1.0
+    outcome = _outcome(light, opts.barometer)
+    threshold = opts.barometer.threshold * (100.0 if opts.barometer.threshold_basis is ThresholdBasis.RELATIVE
+                                            or reduction else 1.0)
+    sentences = []
+    for lang in ("zh", "en"):
+        values = {
+            "region": names.region_zh if lang == "zh" else names.region_en,
+            "indicator": names.indicator_zh if lang == "zh" else names.indicator_en,
+            "year": year,
+            "direction": WORDS["fell" if actual >= 0 else "rose"][lang],
+            "actual": format_number(abs(actual) * scale if reduction else actual),
+            "required": format_number(required * scale),
+            "comparator": WORDS[result.spec.comparator.value][lang],
+            "unit": names.unit_zh if lang == "zh" else names.unit_en,
+            "gap": format_number(gap * scale),
+            "gap_unit": WORDS["percentage_points"][lang] if reduction else (
+                names.unit_zh if lang == "zh" else names.unit_en),
+            "threshold": format_number(threshold),
+        }
+        head = HEAD[(result.spec.kind.value, period)][lang]
+        sentences.append((head + TAIL[outcome][lang]).format(**values))
+    return sentences[0], sentences[1]
+
+
+def cell_provenance(
+    result: ProgressResult,
+    region: str,
+    year: int,
+    names: Names,
+    inputs: Sequence[InputRef],
+    period: Period = "progress",
+    options: ProgressOptions | None = None,
+    extra_parameters: Mapping[str, Any] | None = None,
+    notes: Sequence[str] = (),
+) -> Provenance:
+    """Provenance of one cell: the caller's inputs (with data versions), rule + version, parameters."""
+    opts = options or ProgressOptions()
+    zh, en = explain_cell(result, region, year, names, period, opts)
+    spec = result.spec
+    rule = f"progress.{spec.kind.value}"
+    parameters: dict[str, Any] = {
+        "period": period,
+        "base_year": spec.base_year,
+        "target_year": spec.target_year,
+        "comparator": spec.comparator.value,
+        "completion": opts.completion.value,
+        "interpolation": opts.interpolation.value,
+        "about_tolerance": opts.about_tolerance,
+        "barometer_variant": opts.barometer.variant.value,
+        "barometer_rule_version": rule_version(f"barometer.{opts.barometer.variant.value}"),
+        "barometer_threshold": opts.barometer.threshold,
+        "barometer_threshold_basis": opts.barometer.threshold_basis.value,
+    }
+    parameters.update(extra_parameters or {})
+    return Provenance(rule, rule_version(rule), tuple(inputs), parameters, zh, en, tuple(notes))
