@@ -124,7 +124,7 @@ class Framer:
         self, events: list[FrameEvent], start: int, reason: Reason, detail: str, final: bool
     ) -> tuple[int, bool]:
         buf = self._buf
-        nxt = buf.find(b"##", start + 2)
+        nxt = buf.find(b"##", start + 1)
         if nxt < 0:
             if not final and len(buf) - start < self.max_frame_bytes:
                 # the next marker may still arrive; but never hold more than one frame's worth
