@@ -1,1 +1,125 @@
-"""Placeholder: filled in by its owner."""
+"""`ecer plan`: list, show and check plan files (综合工作方案 as data)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ecer.catalogs.units import load_units
+from ecer.errors import InputFileError
+from ecer.plans import Plan, Target, bundled_plans, check_plan_file, load_plan
+from ecer.plans.texttable import render_table
+
+COMPARATOR_WORD = {"zh": {"ge": "不低于", "le": "不高于", "about": "左右"},
+                   "en": {"ge": "at least", "le": "at most", "about": "about"}}
+HEADERS = {
+    "zh": ["代码", "名称", "目标值", "单位", "比较", "年份", "重点工程", "牵头部门", "配合部门", "条款"],
+    "en": ["code", "name", "value", "unit", "cmp", "years", "programme", "lead", "co-responsible", "clause"],
+}
+
+
+def _value_text(target: Target) -> str:
+    # The comparator has its own column; a reduction reads "14% ↓" (percent below the base year).
+    text = f"{target.value:g}"
+    if target.kind == "reduction":
+        text = f"{text}% ↓"
+    if target.incentive is not None:
+        text += f" (incentive {target.incentive:g})"
+    return text
+
+
+def _names(plan: Plan, codes: list[str], lang: str) -> str:
+    separator = "、" if lang == "zh" else ", "
+    return separator.join(plan.department(code).name_zh if lang == "zh" else plan.department(code).name_en
+                          for code in codes) or "—"
+
+
+def _target_row(plan: Plan, target: Target, lang: str, unit_names: dict[str, str]) -> list[str]:
+    programme = plan.programme(target.programme)
+    programme_name = ("总体目标" if lang == "zh" else "overall goals") if programme is None else (
+        programme.name_zh if lang == "zh" else programme.name_en)
+    return [
+        target.code,
+        target.name_zh if lang == "zh" else target.name_en,
+        _value_text(target),
+        unit_names.get(target.unit, target.unit),
+        COMPARATOR_WORD[lang][target.comparator],
+        f"{target.base_year}→{target.target_year}",
+        programme_name,
+        _names(plan, target.lead_departments, lang),
+        _names(plan, target.co_departments, lang),
+        target.clause,
+    ]
+
+
+def _target_json(plan: Plan, target: Target) -> dict[str, Any]:
+    data = target.model_dump(mode="json")
+    data["value_unit"] = target.value_unit
+    data["annual"] = {str(year): value for year, value in plan.annual_for(target.code).items()}
+    return data
+
+
+def _load_or_exit(code_or_path: str) -> Plan:
+    try:
+        return load_plan(code_or_path)
+    except InputFileError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
+
+
+@click.group()
+def plan() -> None:
+    """Plans (综合工作方案): list the bundled ones, show targets, check a plan file."""
+
+
+@plan.command("list")
+def list_plans() -> None:
+    """List the bundled plans."""
+    rows = []
+    for code in bundled_plans():
+        loaded = load_plan(code)
+        rows.append([code, loaded.document_number, loaded.issued.isoformat(), loaded.name_zh,
+                     str(len(loaded.targets)), str(len(loaded.tasks))])
+    click.echo(render_table(["code", "document", "issued", "name", "targets", "tasks"], rows, max_cell=40))
+
+
+@plan.command("show")
+@click.argument("plan_ref", metavar="[PLAN]", default="sichuan-14fyp")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def show(plan_ref: str, fmt: str, lang: str) -> None:
+    """Show a plan's targets. PLAN is a bundled plan code or a path to a plan file."""
+    loaded = _load_or_exit(plan_ref)
+    if fmt == "json":
+        payload = {
+            "code": loaded.code, "name_zh": loaded.name_zh, "name_en": loaded.name_en,
+            "document_number": loaded.document_number, "issued": loaded.issued.isoformat(),
+            "period": loaded.period.model_dump(),
+            "targets": [_target_json(loaded, target) for target in loaded.targets],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    units = load_units()
+    unit_names = {code: unit.name(lang) for code, unit in units.items()}
+    title = loaded.name_zh if lang == "zh" else loaded.name_en
+    click.echo(f"{title} ({loaded.document_number}, {loaded.issued.isoformat()})")
+    rows = [_target_row(loaded, target, lang, unit_names) for target in loaded.targets]
+    # Codes never wrap (they are copied into commands); long names and department lists do.
+    click.echo(render_table(HEADERS[lang], rows, max_cell=[None, 24, None, 16, None, None, 20, 24, 24, None]))
+
+
+@plan.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def check(file: str) -> None:
+    """Check a plan file; print every problem (one per line) and exit 1, or print OK."""
+    problems = check_plan_file(file)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(problems)} problem(s); the plan cannot be loaded", err=True)
+        raise SystemExit(1)
+    loaded = load_plan(file)
+    click.echo(f"OK: {len(loaded.targets)} targets, {len(loaded.tasks)} tasks")
