@@ -136,3 +136,9 @@ def parse_command(files: tuple[Path, ...], fmt: str, rows_path: Path | None, str
         click.echo(f"  {reason}: {count}")
     if rows_path:
         click.echo(f"rows: {tally.rows} written to {rows_path}")
+
+
+from ecer.gateway.cli import serve, simulate  # noqa: E402 (the gateway engineer's commands)
+
+hj212.add_command(serve)
+hj212.add_command(simulate)
