@@ -23,7 +23,8 @@ def selected_plan(code: str | None, default: str) -> tuple[Plan | None, list[Pla
 
 
 def plan_overview(plan: Plan) -> list[ProgrammeGroup]:
-    """The plan's targets in programme order; targets without a programme come last."""
+    """The plan's targets in programme order. Targets of no programme (the plan's overall goals, §二)
+    come first."""
     depts = Department.objects.order_by("code")
     targets = (Target.objects.filter(plan=plan)
                .select_related("indicator", "region", "programme")
@@ -34,7 +35,4 @@ def plan_overview(plan: Plan) -> list[ProgrammeGroup]:
     loose = ProgrammeGroup(None)
     for t in targets:
         groups.get(t.programme_id or -1, loose).targets.append(t)
-    result = [g for g in groups.values() if g.targets]
-    if loose.targets:
-        result.append(loose)
-    return result
+    return ([loose] if loose.targets else []) + [g for g in groups.values() if g.targets]

@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from ecer.catalogs.statistics import read_statistics_file
+from ecer.catalogs.statistics import StatRow, read_statistics_file
 from ecer.errors import InputFileError, Problem
 from ecer.masterdata.models import ImportBatch, ObservationStatus, Region, Variable
 from ecer.masterdata.services.observations import record_observation
@@ -31,23 +30,16 @@ class ImportResult:
     unchanged: int
 
 
-def _location(row: Any, index: int) -> str:
-    line = getattr(row, "row", None) or getattr(row, "line", None)
-    return f"row {line}" if line else f"row {index + 2}"
+def _location(row: StatRow) -> str:
+    return f"row {row.row_number}"
 
 
 def _check_against_db(
-    file_name: str, rows: list[Any], regions: dict[str, Region], variables: dict[str, Variable]
+    file_name: str, rows: list[StatRow], regions: dict[str, Region], variables: dict[str, Variable]
 ) -> list[Problem]:
     problems: list[Problem] = []
-    seen: dict[tuple[str, int, str], str] = {}
-    for i, row in enumerate(rows):
-        where = _location(row, i)
-        key = (row.region_code, int(row.year), row.variable)
-        if key in seen:
-            problems.append(Problem(file_name, where, f"{key[0]}/{key[1]}/{key[2]} appears again "
-                                    f"(first at {seen[key]}); one value per region, year and variable", "variable"))
-        seen.setdefault(key, where)
+    for row in rows:
+        where = _location(row)
         if row.region_code not in regions:
             problems.append(Problem(file_name, where, f"region {row.region_code} is not loaded in the "
                                     "database (load the catalogs first: `ecer demo --no-serve`)", "region_code"))
