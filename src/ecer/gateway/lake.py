@@ -47,6 +47,7 @@ SCHEMA = pa.schema([
     ("flag", pa.string()),
     ("received_at", pa.timestamp("ms", tz="UTC")),
     ("wal_seq", pa.int64()),
+    ("factor_sent", pa.string()),  # the code as the device sent it (2005 codes differ)
 ])
 DEFAULT_DEDUP_WINDOW_DAYS = 7
 
@@ -64,6 +65,7 @@ class LakeRow:
     flag: str
     received_at: dt.datetime  # aware, UTC
     wal_seq: int
+    factor_sent: str
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -234,6 +236,7 @@ def _table(rows: Sequence[LakeRow]) -> pa.Table:
         "flag": [r.flag for r in rows],
         "received_at": [r.received_at for r in rows],
         "wal_seq": [r.wal_seq for r in rows],
+        "factor_sent": [r.factor_sent for r in rows],
     }, schema=SCHEMA)
 
 

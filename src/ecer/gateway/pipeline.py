@@ -92,9 +92,9 @@ def lake_rows(records: Iterable[tuple[int, dict[str, Any]]]) -> list[LakeRow]:
     rows = []
     for seq, body in records:
         received = dt.datetime.fromtimestamp(body["rx"], dt.UTC)
-        for data_time, factor, field, value, text, flag in body["rows"]:
+        for data_time, factor, field, value, text, flag, sent in body["rows"]:
             rows.append(LakeRow(body["mn"], body["st"], body["cn"], dt.datetime.fromisoformat(data_time),
-                                factor, field, value, text, flag or "", received, seq))
+                                factor, field, value, text, flag or "", received, seq, sent))
     return rows
 
 

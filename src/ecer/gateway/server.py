@@ -23,7 +23,19 @@ from ecer.gateway.stores import (
     RawStore,
     WriteAheadLog,
 )
-from ecer.hj212 import CrcKind, CrcMode, Frame, Framer, Hj212Error, Packet, Rejected, build_data_ack, parse
+from ecer.hj212 import (
+    CrcKind,
+    CrcMode,
+    Edition,
+    Frame,
+    Framer,
+    Hj212Error,
+    Packet,
+    Rejected,
+    build_data_ack,
+    parse,
+)
+from ecer.hj212.codes import normalise_factor
 
 log = logging.getLogger("ecer.gateway")
 
@@ -140,8 +152,7 @@ class Gateway:
             self.status.connection(device_id, True)
         self.counts["accepted"] += 1
         self.status.packet(device_id, conn.peer, packet.cn, VERDICT_ACCEPTED)
-        rows = [[m.data_time.isoformat(sep=" "), m.factor, m.field, m.value, m.raw, m.flag]
-                for m in packet.measurements() if m.data_time is not None]
+        rows = measurement_rows(packet)
         body = {"mn": packet.mn, "st": packet.st, "cn": packet.cn, "rx": received_at, "rows": rows} if rows else None
         ack = build_data_ack(packet) if packet.needs_ack and not packet.cn.startswith("90") else None
         self._submit(conn, RawStore.encode(received_at, conn.peer, VERDICT_ACCEPTED, "", packet.mn, raw), body, ack)
@@ -237,6 +248,17 @@ class Gateway:
         self.wal.close()
         self.lake.close()
         log.info("stopped: %s, lake rows written %d", self.counts, self.flusher.rows_written)
+
+
+def measurement_rows(packet: Packet) -> list[list[object]]:
+    """WAL rows: [DataTime, factor (2017 code), field, value, raw text, flag, factor as sent].
+
+    Rows without a DataTime cannot be keyed and stay in the raw store only.
+    """
+    old = packet.edition is Edition.HJT212_2005
+    return [[m.data_time.isoformat(sep=" "), normalise_factor(m.factor, packet.edition) if old else m.factor,
+             m.field, m.value, m.raw, m.flag, m.factor]
+            for m in packet.measurements() if m.data_time is not None]
 
 
 def run(config: GatewayConfig) -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from ecer.hj212 import Edition, Frame, Framer, Hj212Error, build_packet, edition_flag, parse
 
@@ -25,6 +26,7 @@ AIR = [("a21026", "02", 35.0, 10.0), ("a21002", "03", 80.0, 25.0), ("a34013", "0
        ("a24088", "a24088", 12.0, 5.0)]
 FLOW = {"w00000", "a00000", "B01", "B02"}
 ST = {"water": "32", "air": "31"}
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,10 @@ def build_upload(spec: LoggerSpec, cn: str, data_time: dt.datetime, qn: str, rng
 
 def packet_keys(frame: bytes) -> set[tuple[str, str, str, str, str]]:
     """The lake's idempotence keys of an upload (for checking that acked data arrived exactly once)."""
+    from ecer.gateway.server import measurement_rows
+
     packet = parse(frame)
-    return {(packet.mn, packet.cn, m.data_time.isoformat(sep=" "), m.factor, m.field)
-            for m in packet.measurements() if m.data_time is not None}
+    return {(packet.mn, packet.cn, str(r[0]), str(r[1]), str(r[2])) for r in measurement_rows(packet)}
 
 
 @dataclass
@@ -205,7 +208,8 @@ class Simulator:
         self.stats = SimStats()
         self.stopping = False
         self._t0 = time.monotonic()
-        self._start = start or dt.datetime.now()
+        # Loggers report Beijing time (UTC+8) whatever the host time zone is.
+        self._start = start or dt.datetime.now(BEIJING).replace(tzinfo=None)
         rng = random.Random(7)
         self.loggers = [SimLogger(s, self, rng.uniform(0, interval / speedup)) for s in specs]
 

@@ -13,15 +13,15 @@ from django.utils.translation import gettext_lazy as _
 class Enterprise(models.Model):
     """A monitored unit (排污单位)."""
 
-    name = models.CharField(_("名称"), max_length=200)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    region_code = models.CharField(_("行政区划代码"), max_length=6, help_text="GB/T 2260 code")
-    note = models.CharField(_("备注"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    region_code = models.CharField(_("region code"), max_length=6, help_text="GB/T 2260 code")
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["region_code", "name"]
-        verbose_name = _("排污单位")
-        verbose_name_plural = _("排污单位")
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprise")
 
     def __str__(self) -> str:
         return self.name
@@ -32,20 +32,20 @@ class MonitoringPoint(models.Model):
 
     KIND_WATER = "water"
     KIND_AIR = "air"
-    KIND_CHOICES = [(KIND_WATER, _("废水")), (KIND_AIR, _("废气"))]
+    KIND_CHOICES = [(KIND_WATER, _("water")), (KIND_AIR, _("air"))]
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="points")
-    outlet_code = models.CharField(_("排放口编号"), max_length=40)
-    outlet_name = models.CharField(_("排放口名称"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=5, choices=KIND_CHOICES)
+    outlet_code = models.CharField(_("outlet code"), max_length=40)
+    outlet_name = models.CharField(_("outlet name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=5, choices=KIND_CHOICES)
 
     class Meta:
         ordering = ["enterprise__region_code", "enterprise__name", "outlet_code"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "outlet_code"], name="uniq_point_outlet"),
         ]
-        verbose_name = _("监测点")
-        verbose_name_plural = _("监测点")
+        verbose_name = _("monitoring point")
+        verbose_name_plural = _("monitoring point")
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} {self.outlet_code}"
@@ -59,21 +59,21 @@ class Device(models.Model):
     CRC_STRICT = "standard"
     CRC_ACCEPT_MODBUS = "accept-modbus"
     CRC_CHOICES = [
-        (CRC_STRICT, _("严格(HJ 212 附录A)")),
-        (CRC_ACCEPT_MODBUS, _("容忍 CRC-16/MODBUS")),
+        (CRC_STRICT, _("standard (HJ 212 annex A)")),
+        (CRC_ACCEPT_MODBUS, _("also accept CRC-16/MODBUS")),
     ]
 
-    mn = models.CharField(_("设备唯一标识 MN"), max_length=64, unique=True)
-    pw = models.CharField(_("访问密码 PW"), max_length=64)
+    mn = models.CharField(_("logger MN"), max_length=64, unique=True)
+    pw = models.CharField(_("password PW"), max_length=64)
     point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="devices")
-    edition = models.CharField(_("协议版本"), max_length=4, choices=EDITION_CHOICES, default="2017")
-    crc_mode = models.CharField(_("CRC 容错"), max_length=16, choices=CRC_CHOICES, default=CRC_STRICT)
-    active = models.BooleanField(_("启用"), default=True)
+    edition = models.CharField(_("protocol edition"), max_length=4, choices=EDITION_CHOICES, default="2017")
+    crc_mode = models.CharField(_("CRC tolerance"), max_length=16, choices=CRC_CHOICES, default=CRC_STRICT)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["mn"]
-        verbose_name = _("数采仪")
-        verbose_name_plural = _("数采仪")
+        verbose_name = _("data logger")
+        verbose_name_plural = _("data logger")
 
     def __str__(self) -> str:
         return self.mn
@@ -83,18 +83,18 @@ class PermittedLimit(models.Model):
     """A permitted concentration limit (许可排放浓度限值) of one factor at one point."""
 
     point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="limits")
-    factor_code = models.CharField(_("监测因子编码"), max_length=16)
-    limit_value = models.FloatField(_("限值"))
-    unit = models.CharField(_("单位"), max_length=20, help_text="unit code, e.g. mg_per_l, mg_per_m3")
-    source = models.CharField(_("依据"), max_length=200, blank=True)
+    factor_code = models.CharField(_("factor code"), max_length=16)
+    limit_value = models.FloatField(_("limit"))
+    unit = models.CharField(_("unit"), max_length=20, help_text="unit code, e.g. mg_per_l, mg_per_m3")
+    source = models.CharField(_("basis"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["point", "factor_code"]
         constraints = [
             models.UniqueConstraint(fields=["point", "factor_code"], name="uniq_limit_point_factor"),
         ]
-        verbose_name = _("许可限值")
-        verbose_name_plural = _("许可限值")
+        verbose_name = _("permitted limit")
+        verbose_name_plural = _("permitted limit")
 
     def __str__(self) -> str:
         return f"{self.factor_code} ≤ {self.limit_value} {self.unit}"
@@ -104,21 +104,21 @@ class DeviceStatus(models.Model):
     """Live status of a registered logger, maintained by the gateway (batched writes)."""
 
     device = models.OneToOneField(Device, on_delete=models.CASCADE, primary_key=True, related_name="status")
-    connected = models.BooleanField(_("在线"), default=False)
-    connected_since = models.DateTimeField(_("连接时间"), null=True, blank=True)
-    disconnected_at = models.DateTimeField(_("断开时间"), null=True, blank=True)
-    last_packet_at = models.DateTimeField(_("最近数据包时间"), null=True, blank=True)
-    last_peer = models.CharField(_("最近来源地址"), max_length=64, blank=True)
-    packets_accepted = models.BigIntegerField(_("接收包数"), default=0)
-    packets_rejected = models.BigIntegerField(_("拒收包数"), default=0)
-    last_rejection_at = models.DateTimeField(_("最近拒收时间"), null=True, blank=True)
-    last_rejection_reason = models.CharField(_("最近拒收原因"), max_length=200, blank=True)
+    connected = models.BooleanField(_("connected"), default=False)
+    connected_since = models.DateTimeField(_("connected since"), null=True, blank=True)
+    disconnected_at = models.DateTimeField(_("disconnected at"), null=True, blank=True)
+    last_packet_at = models.DateTimeField(_("last packet at"), null=True, blank=True)
+    last_peer = models.CharField(_("last peer"), max_length=64, blank=True)
+    packets_accepted = models.BigIntegerField(_("packets accepted"), default=0)
+    packets_rejected = models.BigIntegerField(_("packets rejected"), default=0)
+    last_rejection_at = models.DateTimeField(_("last rejection at"), null=True, blank=True)
+    last_rejection_reason = models.CharField(_("last rejection reason"), max_length=200, blank=True)
     # The last few packet events (time, CN, verdict, reason), newest first; bounded by the gateway.
-    recent = models.JSONField(_("最近事件"), default=list, blank=True)
+    recent = models.JSONField(_("recent events"), default=list, blank=True)
 
     class Meta:
-        verbose_name = _("数采仪状态")
-        verbose_name_plural = _("数采仪状态")
+        verbose_name = _("logger status")
+        verbose_name_plural = _("logger status")
 
 
 class QuarantinedDevice(models.Model):
@@ -128,18 +128,18 @@ class QuarantinedDevice(models.Model):
     REASON_WRONG_PW = "wrong_pw"
     REASON_INACTIVE = "inactive"
 
-    mn = models.CharField(_("设备唯一标识 MN"), max_length=64)
-    reason = models.CharField(_("隔离原因"), max_length=20)
-    first_seen = models.DateTimeField(_("首次出现"))
-    last_seen = models.DateTimeField(_("最近出现"))
-    packet_count = models.BigIntegerField(_("包数"), default=0)
-    last_peer = models.CharField(_("最近来源地址"), max_length=64, blank=True)
+    mn = models.CharField(_("logger MN"), max_length=64)
+    reason = models.CharField(_("quarantine reason"), max_length=20)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"))
+    packet_count = models.BigIntegerField(_("packets"), default=0)
+    last_peer = models.CharField(_("last peer"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-last_seen"]
         constraints = [models.UniqueConstraint(fields=["mn", "reason"], name="uniq_quarantine_mn_reason")]
-        verbose_name = _("隔离设备")
-        verbose_name_plural = _("隔离设备")
+        verbose_name = _("quarantined device")
+        verbose_name_plural = _("quarantined device")
 
     def __str__(self) -> str:
         return f"{self.mn or '(empty MN)'} ({self.reason})"

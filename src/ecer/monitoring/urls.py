@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ecer.monitoring import views
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.point_list, name="points"),
+    path("devices/<str:mn>/", views.device_detail, name="device"),
+]
