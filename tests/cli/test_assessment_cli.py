@@ -153,3 +153,9 @@ def test_assess_bad_measures_row_is_named(stats: tuple[Path, dict], tmp_path: Pa
 def test_assess_bad_period(stats: tuple[Path, dict], tmp_path: Path) -> None:
     code, out = _run("assess", "--period", "annual", "--data", str(stats[0]), *YEARS_ARGS)
     assert code == 2 and "annual:YEAR" in out
+
+
+def test_decompose_takes_target_and_years_from_the_bundled_plan(stats: tuple[Path, dict]) -> None:
+    code, out = _run("decompose", "--data", str(stats[0]), "--plan", "sichuan-14fyp")
+    assert code == 0, out
+    assert "provincial target R = 14.0%" in out and "2020→2025" in out
