@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from ecer.hj212.crc import CrcKind
 from ecer.hj212.errors import Hj212Error, Reason
@@ -135,12 +136,13 @@ def _number(text: str) -> float | None:
         value = float(text)
     except ValueError:
         return None
-    # float() accepts 'nan', 'inf', '1_0': none of these is an HJ 212 number
-    if value != value or value in (float("inf"), float("-inf")) or "_" in text:
+    # float() accepts 'nan', 'inf', '1_0': none of these is an HJ 212 number (x - x is 0 only if finite)
+    if value - value != 0.0 or "_" in text:
         return None
     return value
 
 
+@lru_cache(maxsize=4096)  # the same DataTime/SampleTime recurs in every row and every logger's packet
 def parse_time(text: str) -> datetime:
     """`YYYYMMDDhhmmss` or `YYYYMMDDhhmmsszzz` (milliseconds, older devices) as a naive local time."""
     n = len(text)
