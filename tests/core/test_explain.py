@@ -1,0 +1,53 @@
+"""Bilingual explanations and provenance."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecer.core.barometer import BarometerOptions, Variant
+from ecer.core.evaluate import ProgressOptions, TargetKind, TargetSpec, evaluate_target
+from ecer.core.explain import Names, cell_provenance, explain_cell, format_number
+from ecer.core.panel import Panel
+from ecer.core.progress import Comparator
+from ecer.core.provenance import InputRef
+
+NAMES = Names("广元市", "Guangyuan", "单位GDP能耗", "energy intensity")
+
+
+def result(values: list[float], options: ProgressOptions | None = None):
+    years = tuple(range(2020, 2020 + len(values)))
+    panel = Panel("energy_intensity", "tce_per_10k_yuan", ("510800",), years, np.array([values]))
+    return evaluate_target(panel, TargetSpec("energy_intensity", TargetKind.REDUCTION, 2020, 2025, 0.14), options)
+
+
+def test_yellow_explanation_zh_en() -> None:
+    zh, en = explain_cell(result([1.0, 0.97, 0.94, 0.92]), "510800", 2023, NAMES)
+    assert zh == "广元市 2023年单位GDP能耗累计下降8%，进度要求8.65%，差距0.65个百分点，在目标值10%以内 → 黄灯（二级预警）"
+    assert en == ("Guangyuan: energy intensity fell 8% cumulatively by 2023; progress requirement 8.65%; "
+                  "gap 0.65 percentage points, within 10% of the target value → yellow (level-2 warning)")
+
+
+def test_rise_red_explanation_says_rose() -> None:
+    opts = ProgressOptions(barometer=BarometerOptions(variant=Variant.NDRC2021_RISE))
+    zh, en = explain_cell(result([1.0, 1.02], opts), "510800", 2021, NAMES, "annual", opts)
+    assert zh.startswith("广元市 2021年单位GDP能耗比上年上升2%")
+    assert "不降反升" in zh and "红灯" in zh and "rose 2%" in en
+
+
+def test_level_explanation_and_provenance() -> None:
+    panel = Panel("non_fossil_share", "pct", ("510000",), (2020, 2021), np.array([[30.0, 33.0]]))
+    res = evaluate_target(panel, TargetSpec("non_fossil_share", TargetKind.LEVEL, 2020, 2025, 40.0, Comparator.GE))
+    names = Names("四川省", "Sichuan", "非化石能源占比", "non-fossil share", "%", "%")
+    inputs = [InputRef("non_fossil_share", 33.0, "pct", "510000", 2021, data_version="obs:42")]
+    prov = cell_provenance(res, "510000", 2021, names, inputs, notes=["illustrative data"])
+    assert prov.rule == "progress.level" and prov.rule_version == "1"
+    assert prov.explanation_zh == "四川省 2021年非化石能源占比为33%，进度要求不低于32%，已达到要求 → 绿灯（三级）"
+    data = prov.to_dict()
+    assert data["inputs"][0]["data_version"] == "obs:42"
+    assert data["parameters"]["barometer_variant"] == "ndrc2020_ten_percent"
+
+
+def test_format_number() -> None:
+    assert format_number(5.1000001) == "5.1"
+    assert format_number(14.0) == "14"
+    assert format_number(-0.001) == "0"

@@ -1,0 +1,36 @@
+"""Total-consumption control against a budget or allowed growth; incentive exemption."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ecer.core.barometer import Light
+from ecer.core.errors import AccountingInputError
+from ecer.core.panel import Panel
+from ecer.core.progress import Interpolation
+from ecer.core.total_energy import budget_from_growth, total_consumption_control
+
+REGIONS = ("a", "b", "c")
+YEARS = (2020, 2021)
+
+
+def test_budget_from_growth() -> None:
+    budget = budget_from_growth(np.array([100.0, 100.0, 100.0]), 0.1, 2020, 2025, (2020, 2025, 2026), REGIONS)
+    assert budget[0].tolist() == pytest.approx([100.0, 110.0, 110.0])
+    lin = budget_from_growth(np.array([100.0]), 0.1, 2020, 2025, (2021,), ("a",), Interpolation.LINEAR)
+    assert lin[0, 0] == pytest.approx(102.0)
+    with pytest.raises(AccountingInputError):
+        budget_from_growth(np.array([0.0]), 0.1, 2020, 2025, (2021,), ("a",))
+
+
+def test_lights_and_exemption() -> None:
+    assessed = Panel("energy_for_total_assessment", "10k_tce", REGIONS, YEARS,
+                     np.array([[100.0, 101.0], [100.0, 105.0], [100.0, 120.0]]))
+    budget = np.array([[100.0, 102.0]] * 3)
+    exempt = np.array([[False, False], [False, False], [False, True]])
+    result = total_consumption_control(assessed, budget, exempt)
+    assert result.light[:, 1].tolist() == [Light.GREEN, Light.YELLOW, Light.NOT_ASSESSED]
+    result = total_consumption_control(assessed, budget)
+    assert result.light[2, 1] == Light.RED
+    assert result.excess[1, 1] == pytest.approx(3.0)
