@@ -7,73 +7,19 @@ named, exactly like a user's input file, so they go through the same `InputFileE
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ecer.catalogs.units import load_units
 from ecer.errors import InputFileError, Problem
-
-# The shared unit codes of the common brief. Used only while `ecer.catalogs.units` (owned by the plans
-# engineer) is not there; once it is, its catalog is the single source of truth.
-BRIEF_UNIT_CODES = frozenset(
-    [
-        "pct",
-        "10k_tce",
-        "tce",
-        "100m_yuan",
-        "10k_yuan",
-        "index_prev_year_100",
-        "100m_kwh",
-        "10k_kwh",
-        "kwh",
-        "10k_t",
-        "t",
-        "10k_m3",
-        "m3",
-        "10k_m2",
-        "m2",
-        "person",
-        "10k_km",
-        "km",
-        "10k_m3_per_day",
-        "tce_per_10k_yuan",
-        "m3_per_10k_yuan",
-        "kgce_per_m2",
-        "kgce_per_person",
-        "m3_per_person",
-        "kgco2_per_m2",
-        "t_co2",
-        "10k_t_co2",
-        "kgce_per_kg",
-        "kgce_per_m3",
-        "kgce_per_kwh",
-        "kgce_per_mj",
-        "kgco2_per_kg",
-        "kgco2_per_m3",
-        "kgco2_per_kwh",
-        "mg_per_m3",
-        "mg_per_l",
-        "l_per_s",
-        "m3_per_h",
-        "count",
-    ]
-)
 
 
 def known_unit_codes() -> frozenset[str]:
-    """Unit codes from the units catalog when it exists, else the list of the common brief."""
-    try:
-        units_module = importlib.import_module("ecer.catalogs.units")
-        loaded = units_module.load_units()
-    except (ImportError, AttributeError):
-        return BRIEF_UNIT_CODES
-    codes = getattr(loaded, "codes", None)
-    if callable(codes):
-        return frozenset(str(code) for code in codes())
-    return frozenset(str(getattr(unit, "code", unit)) for unit in loaded)
+    """Unit codes of the units catalog (`ecer.catalogs.units`, data/units.csv)."""
+    return frozenset(load_units())
 
 
 def data_path(name: str) -> Path:
