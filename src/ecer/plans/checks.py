@@ -56,6 +56,9 @@ class Sections:
     tasks: list[Located] = field(default_factory=list)
     regional_targets: list[Located] = field(default_factory=list)
     annual_targets: list[Located] = field(default_factory=list)
+    # Codes (and indicators) of entries that exist but failed their own validation: references to them
+    # are not reported again as "unknown", which would only repeat the first problem.
+    broken_codes: set[str] = field(default_factory=set)
 
 
 def _duplicates(sink: ProblemSink, items: list[Located], key: Callable[[Any], Hashable], what: str,
@@ -132,7 +135,7 @@ def _check_regional(sink: ProblemSink, sections: Sections, catalogs: Catalogs, p
         if not catalogs.region_exists(regional.region):
             sink.add(item.label, f"unknown region {regional.region!r} (not in the region catalog)", "region",
                      (*item.path, "region"))
-        if regional.indicator not in planned:
+        if regional.indicator not in planned and regional.indicator not in sections.broken_codes:
             sink.add(item.label, f"indicator {regional.indicator!r} has no target in this plan", "indicator",
                      (*item.path, "indicator"))
 
@@ -143,6 +146,8 @@ def _check_annual(sink: ProblemSink, sections: Sections) -> None:
         annual: AnnualTarget = item.entry
         target = targets.get(annual.target)
         if target is None:
+            if annual.target in sections.broken_codes:
+                continue
             sink.add(item.label, f"unknown target {annual.target!r}", "target", (*item.path, "target"))
             continue
         if not target.base_year < annual.year <= target.target_year:
@@ -160,8 +165,11 @@ def check_plan(sink: ProblemSink, header: PlanHeader | None, sections: Sections,
         _duplicates(sink, items, lambda entry: entry.code, f"{what} code", "code")
     _duplicates(sink, sections.regional_targets, lambda e: (e.region, e.indicator), "regional target", "region")
     _duplicates(sink, sections.annual_targets, lambda e: (e.target, e.year), "annual target", "year")
+    # Entries that failed their own validation still count as known for references to them.
     departments = {item.entry.code for item in sections.departments if isinstance(item.entry, Department)}
+    departments |= sections.broken_codes
     programmes = {item.entry.code for item in sections.programmes if isinstance(item.entry, Programme)}
+    programmes |= sections.broken_codes
     if header is not None:
         _check_header(sink, header, departments)
     for item in (*sections.programmes, *sections.targets, *sections.tasks):

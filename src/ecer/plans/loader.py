@@ -61,6 +61,8 @@ def _validate_sections(sink: ProblemSink, data: dict[str, Any]) -> Sections:
             entry = _validate_entry(sink, model, raw, label, (name, index))
             if entry is not None:
                 located.append(Located(name, index, label, entry))
+            elif isinstance(raw, dict):
+                sections.broken_codes.update(str(raw[key]) for key in ("code", "indicator") if key in raw)
     return sections
 
 
