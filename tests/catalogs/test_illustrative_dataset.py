@@ -110,3 +110,15 @@ def test_plausible_shares_and_key_projects(values: dict[tuple[str, str, int], fl
         assert 0.8 <= share <= 0.9, variable
     listed = {c for c in CITIES if any(values[(c, "energy_listed_projects", y)] > 0 for y in YEARS)}
     assert 2 <= len(listed) <= 3
+
+
+def test_barometer_against_the_provincial_path_shows_all_three_lights(
+    values: dict[tuple[str, str, int], float],
+) -> None:
+    required = 1 - (1 - 0.14) ** (4 / 5)  # progress requirement for 2024 (METHODOLOGY §1)
+    lights = set()
+    for code in CITIES:
+        achieved = 1 - math.prod(1 + r for r in _intensity_change(values, code))
+        gap = (required - achieved) / required
+        lights.add("green" if gap <= 0 else "yellow" if gap <= 0.10 else "red")
+    assert lights == {"green", "yellow", "red"}
