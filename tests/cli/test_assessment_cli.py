@@ -159,3 +159,20 @@ def test_decompose_takes_target_and_years_from_the_bundled_plan(stats: tuple[Pat
     code, out = _run("decompose", "--data", str(stats[0]), "--plan", "sichuan-14fyp")
     assert code == 0, out
     assert "provincial target R = 14.0%" in out and "2020→2025" in out
+
+
+@pytest.mark.django_db
+def test_decompose_and_assess_read_current_observations_from_the_database(
+    stats: tuple[Path, dict], tmp_path: Path
+) -> None:
+    from ecer.masterdata.services.catalogs import load_catalogs
+    from ecer.masterdata.services.imports import import_statistics
+
+    load_catalogs()
+    import_statistics(stats[0], illustrative=True)
+    code_file, from_file = _run("decompose", "--data", str(stats[0]), "--format", "csv")
+    code_db, from_db = _run("decompose", "--format", "csv")
+    assert code_file == code_db == 0 and from_db == from_file
+    code, out = _run("assess", "--period", "annual:2023", "--targets", str(_targets(tmp_path)), "--format", "json")
+    assert code == 0, out
+    assert len(json.loads(out)["regions"]) == 21

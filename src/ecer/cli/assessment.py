@@ -1,9 +1,8 @@
 """`ecer decompose` and `ecer assess`: target decomposition and target-responsibility assessment.
 
-Both read region-year statistics from a file in the statistics layout (`--data FILE`:
-region_code, year, variable, value, unit, source, note). Reading the same figures from the database
-(current approved observations) and the accounting service's progress report is the next step;
-see docs/decomposition-and-assessment.md §"Wiring".
+Both read region-year statistics from the database (current approved observations) or, with
+`--data FILE`, from a file in the statistics layout (region_code, year, variable, value, unit,
+source, note). See docs/decomposition-and-assessment.md.
 """
 
 from __future__ import annotations
@@ -44,6 +43,34 @@ def _stat_rows(path: str) -> list[Any]:
 
 def _values(rows: Sequence[Any]) -> dict[tuple[str, int, str], float]:
     return {(r.region_code, r.year, r.variable): float(r.value) for r in rows}
+
+
+VARIABLES = ("energy_total", "energy_raw_material", "energy_listed_projects", "gdp_current", "gdp_index")
+
+
+def load_values(data_file: str | None, years: Sequence[int]) -> dict[tuple[str, int, str], float]:
+    """(region, year, variable) → value, from a statistics file or, without one, the database.
+
+    The database path reads the latest approved version of each figure (masterdata
+    `current_observations`); a figure stored in another unit than its variable's is refused.
+    """
+    if data_file is not None:
+        return _values(_stat_rows(data_file))
+    from ecer.site.django_setup import setup
+
+    setup()
+    from ecer.masterdata.models.observations import current_observations
+
+    values: dict[tuple[str, int, str], float] = {}
+    for obs in current_observations(variables=VARIABLES, years=years):
+        if obs.unit != obs.variable.unit:
+            raise click.ClickException(f"region {obs.region.code}, year {obs.year}, {obs.variable.code}: stored in "
+                                       f"{obs.unit}, expected {obs.variable.unit}")
+        values[(obs.region.code, obs.year, obs.variable.code)] = float(obs.value)
+    if not values:
+        raise click.ClickException(f"no approved observations of {', '.join(VARIABLES)} for {years[0]}–{years[-1]} "
+                                   "in the database: import statistics (ecer data import) or give --data FILE")
+    return values
 
 
 def _cities(region_codes: set[str], province: str | None) -> tuple[str, list[Any]]:
@@ -93,8 +120,9 @@ def _emit_json(obj: Any) -> None:
 @click.command()
 @click.option("--plan", "plan_code", default=DEFAULT_PLAN, show_default=True, help="Plan code or YAML path.")
 @click.option("--indicator", default=INDICATOR, show_default=True, type=click.Choice([INDICATOR]))
-@click.option("--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Statistics file (CSV/XLSX) with base-year energy_total and gdp_current per city.")
+@click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False),
+              help="Statistics file (CSV/XLSX) with base-year energy_total and gdp_current per city; "
+                   "default: current approved observations in the database.")
 @click.option("--margin", default=0.5, show_default=True, help="Safety margin on the provincial target (pp).")
 @click.option("--incentive-extra", default=0.5, show_default=True, help="Incentive target = basic + this (pp).")
 @click.option("--growth", default=6.0, show_default=True, help="Assumed annual real GDP growth of every city (pct).")
@@ -105,7 +133,7 @@ def _emit_json(obj: Any) -> None:
 @click.option("--province", help="Province code; default inferred from the cities in the data.")
 @click.option("--round-step", default=0.1, show_default=True, help="City targets are rounded up to this (pp).")
 @click.option("--format", "fmt", default="table", type=click.Choice(["table", "json", "csv"]), show_default=True)
-def decompose(plan_code: str, indicator: str, data_file: str, margin: float, incentive_extra: float,
+def decompose(plan_code: str, indicator: str, data_file: str | None, margin: float, incentive_extra: float,
               growth: float, growth_for: tuple[str, ...], reduction: float | None, base_year: int | None,
               target_year: int | None, province: str | None, round_step: float, fmt: str) -> None:
     """Decompose the provincial intensity-reduction target to cities (目标分解), showing every step."""
@@ -123,7 +151,7 @@ def decompose(plan_code: str, indicator: str, data_file: str, margin: float, inc
         raise click.UsageError(f"plan '{plan_code}' has no {indicator} reduction target here: "
                                "give --reduction, --base-year and --target-year")
     try:
-        values = _values(_stat_rows(data_file))
+        values = load_values(data_file, [base_year])
         province, cities = _cities({k[0] for k in values}, province)
         overrides = _growth_map(growth_for)
         bases = [

@@ -23,8 +23,7 @@ from ecer.cli.assessment import (
     _emit_json,
     _energy_for_intensity,
     _plan_target,
-    _stat_rows,
-    _values,
+    load_values,
 )
 from ecer.errors import InputFileError, Problem
 
@@ -102,8 +101,9 @@ def _achieved(values: dict[tuple[str, int, str], float], codes: Sequence[str], b
 @click.command()
 @click.option("--period", "period_text", required=True, help="annual:YEAR | midterm[:YEAR] | final")
 @click.option("--plan", "plan_code", default=DEFAULT_PLAN, show_default=True, help="Plan code or YAML path.")
-@click.option("--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Statistics file with energy_total, gdp_current (base year) and gdp_index per city and year.")
+@click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False),
+              help="Statistics file with energy_total, gdp_current (base year) and gdp_index per city and year; "
+                   "default: current approved observations in the database.")
 @click.option("--targets", "targets_file", type=click.Path(exists=True, dir_okay=False),
               help="City targets CSV (region_code, basic_reduction_pct), e.g. from `ecer decompose --format csv`.")
 @click.option("--measures", "measures_file", type=click.Path(exists=True, dir_okay=False),
@@ -113,7 +113,7 @@ def _achieved(values: dict[tuple[str, int, str], float], codes: Sequence[str], b
 @click.option("--target-year", type=int, help="Default from the plan.")
 @click.option("--province", help="Province code; default inferred from the cities in the data.")
 @click.option("--format", "fmt", default="table", type=click.Choice(["table", "json"]), show_default=True)
-def assess(period_text: str, plan_code: str, data_file: str, targets_file: str | None, measures_file: str | None,
+def assess(period_text: str, plan_code: str, data_file: str | None, targets_file: str | None, measures_file: str | None,
            rubric_code: str, base_year: int | None, target_year: int | None, province: str | None, fmt: str) -> None:
     """Assess cities' target responsibility for a period (年度评价、中期评估、五年考核)."""
     from ecer.core import assessment as core
@@ -129,7 +129,7 @@ def assess(period_text: str, plan_code: str, data_file: str, targets_file: str |
     try:
         rubric = core.load_rubric(rubric_code)
         targets = _targets_file(targets_file) if targets_file else _plan_regional_targets(found)
-        values = _values(_stat_rows(data_file))
+        values = load_values(data_file, list(range(base_year, year + 1)))
         _, cities = _cities({k[0] for k in values}, province)
         missing = [c.code for c in cities if c.code not in targets]
         if missing:

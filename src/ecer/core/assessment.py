@@ -22,6 +22,7 @@ from ecer.core.assessment_measures import MeasuresTotal
 from ecer.core.assessment_measures import measures_totals as measures_totals
 from ecer.core.assessment_measures import parse_measures_csv as parse_measures_csv
 from ecer.core.errors import AccountingInputError
+from ecer.core.progress import Completion, completion_ratio
 from ecer.core.rubrics import Grade, PeriodKind, QuantitativeRule, Rubric
 from ecer.core.rubrics import load_rubric as load_rubric
 
@@ -83,17 +84,16 @@ class QuantitativeScore:
 def completion_pct(achieved_pct: float, required_pct: float, method: str = "log") -> float | None:
     """Completion of a reduction requirement, in percent of the requirement.
 
-    log: `100 × ln(1 − K) / ln(1 − P)`; linear: `100 × K / P`. None when P ≤ 0 (no reduction
-    required, so "percent of target" is undefined; the caller then compares K ≥ P directly).
-    Private stand-in until the progress core publishes its completion ratio (same formula).
+    log: `100 × ln(1 − K) / ln(1 − P)`; linear: `100 × K / P` (the progress core's completion ratio,
+    × 100). None when P ≤ 0 (no reduction required, so "percent of target" is undefined; the caller
+    then compares K ≥ P directly).
     """
     if not (math.isfinite(achieved_pct) and math.isfinite(required_pct)) or achieved_pct >= 100 or required_pct >= 100:
         raise AccountingInputError(f"reductions must be finite and below 100%, got K={achieved_pct}, P={required_pct}")
     if required_pct <= 0:
         return None
-    if method == "linear":
-        return 100 * achieved_pct / required_pct
-    return 100 * math.log(1 - achieved_pct / 100) / math.log(1 - required_pct / 100)
+    how = Completion.LINEAR if method == "linear" else Completion.LOG
+    return 100 * float(completion_ratio(achieved_pct / 100, required_pct / 100, how))
 
 
 def score_quantitative(outcome: TargetOutcome, rule: QuantitativeRule) -> QuantitativeScore:
