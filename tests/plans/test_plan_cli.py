@@ -83,3 +83,13 @@ def test_list() -> None:
     assert result.exit_code == 0
     assert "sichuan-14fyp" in result.output and "national-14fyp" in result.output
     assert "川府发〔2022〕20号" in result.output
+
+
+def test_documented_example_is_a_valid_plan(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    example = doc.split("## Example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "OK: 2 targets, 1 tasks"
