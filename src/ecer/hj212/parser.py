@@ -99,30 +99,42 @@ def _header_fields(text: str, warnings: list[str]) -> dict[str, str]:
 
 def _cp_groups(text: str, warnings: list[str]) -> tuple[CpGroup, ...]:
     groups: list[CpGroup] = []
+    n_fields = 0
+    for group_text in text.split(";"):
+        group = [part.partition("=") for part in group_text.split(",") if part]
+        if not group:
+            continue
+        for key, sep, value in group:
+            if not sep or not key:
+                raise Hj212Error(Reason.BAD_CP, f"CP field {key[:40]!r} has no '='")
+            if key[-1] == "e" and (key == "DataTime" or key.endswith("-SampleTime")):
+                parse_time(value)
+        groups.append(tuple((key, value) for key, _, value in group))
+        n_fields += len(group)
+    # duplicate keys are rare: detect them cheaply, then take the slow path
+    if len({key for group in groups for key, _ in group}) != n_fields:
+        return _drop_duplicates(groups, warnings)
+    return tuple(groups)
+
+
+def _drop_duplicates(groups: list[CpGroup], warnings: list[str]) -> tuple[CpGroup, ...]:
+    """Keep the first value of a key under the same DataTime (repeated DataTimes start records)."""
+    out: list[CpGroup] = []
     seen: set[tuple[str, str]] = set()
     data_time = ""
-    for group_text in text.split(";"):
-        group: list[tuple[str, str]] = []
-        for part in group_text.split(","):
-            if not part:
-                continue
-            key, sep, value = part.partition("=")
-            if not sep or not key:
-                raise Hj212Error(Reason.BAD_CP, f"CP field {part[:40]!r} has no '='")
+    for group in groups:
+        kept: list[tuple[str, str]] = []
+        for key, value in group:
             if key == "DataTime":
-                parse_time(value)
                 data_time = value
-            elif key.endswith("-SampleTime"):
-                parse_time(value)
-            scoped = (data_time, key)
-            if scoped in seen and key != "DataTime":
+            elif (data_time, key) in seen:
                 warnings.append(f"duplicate CP key {key}: dropped {value!r}")
                 continue
-            seen.add(scoped)
-            group.append((key, value))
-        if group:
-            groups.append(tuple(group))
-    return tuple(groups)
+            seen.add((data_time, key))
+            kept.append((key, value))
+        if kept:
+            out.append(tuple(kept))
+    return tuple(out)
 
 
 def _edition(fields: dict[str, str]) -> tuple[int | None, Edition]:
