@@ -104,3 +104,17 @@ def test_frames_from_lines_offsets() -> None:
     assert frames(events) == [P1, P2]
     assert events[-1].offset == len(P1) + 2 + 1 + 6
     assert [e.reason for e in events if isinstance(e, Rejected)] == [Reason.JUNK]
+
+
+def test_broken_length_does_not_delay_the_next_packet_without_flush() -> None:
+    # the gateway never flushes a live connection: the valid packet must come out of feed() alone
+    framer = Framer()
+    events = framer.feed(P1.replace(b"##0101", b"##0900") + b"\r\n" + P2 + b"\r\n")
+    assert frames(events) == [P2]
+    assert framer.buffered == 0
+
+
+def test_packet_waits_for_missing_bytes_then_completes() -> None:
+    framer = Framer()
+    assert framer.feed(P1[:50]) == []
+    assert frames(framer.feed(P1[50:] + b"\r\n")) == [P1]

@@ -64,13 +64,14 @@ class Framer:
         self,
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         junk_chunk_bytes: int = DEFAULT_JUNK_CHUNK_BYTES,
+        start_offset: int = 0,
     ) -> None:
         if max_frame_bytes < FRAME_OVERHEAD_BYTES + 1:
             raise ValueError("max_frame_bytes too small")
         self.max_frame_bytes = max_frame_bytes
         self.junk_chunk_bytes = max(1, junk_chunk_bytes)
         self._buf = bytearray()
-        self._base = 0  # stream offset of _buf[0]
+        self._base = start_offset  # stream offset of _buf[0]
 
     @property
     def buffered(self) -> int:
@@ -205,8 +206,7 @@ def frames_from_lines(lines: Iterable[bytes], max_frame_bytes: int = DEFAULT_MAX
     """
     offset = 0
     for line in lines:
-        framer = Framer(max_frame_bytes=max_frame_bytes)
-        framer._base = offset
+        framer = Framer(max_frame_bytes=max_frame_bytes, start_offset=offset)
         body = line.rstrip(b"\r\n")
         if body:
             yield from framer.feed(body)
