@@ -62,3 +62,12 @@ def test_missing_file_exits_2() -> None:
 
 def test_samples_tsv_is_present() -> None:
     assert SAMPLES_TSV.is_file(), f"shared sample packets not found at {SAMPLES_TSV} (set ECER_SHARED_DIR)"
+
+
+def test_auto_detects_a_raw_stream(tmp_path: Path) -> None:
+    # packets glued together without line endings, behind binary junk: not a line file
+    path = tmp_path / "glued.bin"
+    valid = [s.packet for s in load_samples() if s.expect == "valid"]
+    path.write_bytes(b"\x00\x01\x02" + b"".join(valid))
+    result = CliRunner().invoke(cli, ["hj212", "parse", str(path), "--format", "json"])
+    assert json.loads(result.output)["accepted"] == len(valid)

@@ -121,8 +121,8 @@ def parse_command(files: tuple[Path, ...], fmt: str, rows_path: Path | None, str
         if writer:
             writer.writerow(ROW_COLUMNS)
         for path in files:
-            process(path, looks_line_based(path) is False if stream is None else stream, CrcMode(crc_mode),
-                    tally, writer)
+            use_stream = (not looks_line_based(path)) if stream is None else stream
+            process(path, use_stream, CrcMode(crc_mode), tally, writer)
     finally:
         if handle:
             handle.close()
