@@ -1,1 +1,113 @@
-"""Placeholder: filled in by its owner."""
+"""`ecer progress` and `ecer explain`: target progress, barometer lights and why, from the database.
+
+Both read the loaded plan and the current approved observations (run `ecer demo` first for the
+illustrative data set). Methodology: docs/methodology.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+DEFAULT_PLAN = "sichuan-14fyp"
+
+
+def _setup() -> None:
+    from ecer.site.django_setup import setup
+
+    setup()
+
+
+def _report(plan: str, year: int, regions: list[str] | None) -> Any:
+    from django.db.utils import DatabaseError
+
+    from ecer.accounting import progress_report, resolve_region
+    from ecer.core.errors import AccountingInputError
+
+    try:
+        codes = [resolve_region(r) for r in regions] if regions else None
+        return progress_report(plan, year, codes)
+    except AccountingInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DatabaseError as exc:
+        raise click.ClickException(f"database not ready ({exc}); run `ecer demo` first") from exc
+
+
+@click.command()
+@click.option("--year", "-y", type=int, required=True, help="assessed year (e.g. 2023)")
+@click.option("--plan", "-p", default=DEFAULT_PLAN, show_default=True, help="plan code")
+@click.option("--region", "-r", "regions", multiple=True, help="region code or name (repeatable); default: the "
+              "plan's region and its children")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def progress(year: int, plan: str, regions: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Progress of every target: actual, requirement, gap, completion, lights (进度与晴雨表)."""
+    _setup()
+    from ecer.accounting.report import render_csv, render_json, render_table
+
+    report = _report(plan, year, list(regions) or None)
+    if fmt == "json":
+        click.echo(render_json(report))
+    elif fmt == "csv":
+        click.echo(render_csv(report, lang), nl=False)
+    else:
+        click.echo(render_table(report, lang))
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+
+
+def _details(row: Any, lang: str) -> list[str]:
+    zh = lang == "zh"
+    unit = "%" if row.value_unit == "pct" else row.value_unit
+    labels = (("实际", "actual"), ("进度要求", "required"), ("差距", "gap"), ("完成进度", "completion"),
+              ("剩余每年需", "needed per remaining year"), ("年度实际", "annual actual"),
+              ("年度目标", "annual target"), ("灯(进度/年度)", "light (progress/annual)"))
+    values = (row.actual, row.required, row.gap, row.completion_pct, row.remaining_per_year, row.annual_actual,
+              row.annual_required, f"{row.light}/{row.light_annual}")
+    points = ("个百分点" if zh else "percentage points") if row.value_unit == "pct" else unit
+    units = (unit, unit, points, "%", points if row.value_unit == "pct" else unit, unit, unit, "")
+    lines = [f"  {label[0] if zh else label[1]}: {_fmt(v)} {u}".rstrip()
+             for label, v, u in zip(labels, values, units, strict=True)]
+    if row.forecast:
+        lines.append(f"  {'预测' if zh else 'forecast'}: {json.dumps(row.forecast, ensure_ascii=False)}")
+    prov = row.provenance
+    lines.append(f"  {'规则' if zh else 'rule'}: {prov['rule']} v{prov['rule_version']}")
+    lines.append(f"  {'参数' if zh else 'parameters'}: {json.dumps(prov['parameters'], ensure_ascii=False)}")
+    lines.append(f"  {'输入' if zh else 'inputs'}:")
+    for item in prov["inputs"]:
+        where = f"{item.get('region', '')} {item.get('year', '')}".strip()
+        lines.append(f"    {item['name']} {where} = {item.get('value')} {item.get('unit', '')}"
+                     f"  [{item.get('data_version', '')}]")
+    for note in prov["notes"]:
+        lines.append(f"  {'说明' if zh else 'note'}: {note}")
+    return lines
+
+
+@click.command()
+@click.argument("region")
+@click.argument("indicator")
+@click.argument("year", type=int)
+@click.option("--plan", "-p", default=DEFAULT_PLAN, show_default=True, help="plan code")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
+def explain(region: str, indicator: str, year: int, plan: str, lang: str) -> None:
+    """Why a region's indicator has its value and light in YEAR (REGION: code or name, e.g. 广元)."""
+    _setup()
+    from ecer.accounting import find_row
+    from ecer.core.errors import AccountingInputError
+
+    report = _report(plan, year, [region])
+    try:
+        row = find_row(report, report.rows[0].region_code if report.rows else region, indicator)
+    except AccountingInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if row.status != "ok":
+        raise click.ClickException(f"{row.region_code} {row.indicator} {year}: {row.status}: {row.error}")
+    for language in (("zh", "en") if lang == "both" else (lang,)):
+        click.echo(row.explanation(language))
+    click.echo("\n".join(_details(row, "en" if lang == "en" else "zh")))
+    if report.illustrative:
+        click.echo("示例数据，非官方统计 / illustrative data, not official statistics")

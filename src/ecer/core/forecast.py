@@ -4,12 +4,15 @@ Method (log-linear trend of annual changes): with observations v_0..v_k (k+1 poi
 years), the annual log changes d_i = ln(v_i / v_{i−1}) are treated as independent draws with mean μ
 and standard deviation σ. Over the h years left, ln v_T = ln v_k + Σ d, estimated by h·d̄, with
 prediction standard error s·√(h + h²/m) (future noise plus uncertainty of d̄; m = k changes) and a
-Student-t quantile with m − 1 degrees of freedom. Needs ≥ 3 points for an interval; with 2 points
+Student-t quantile with m − 1 degrees of freedom. The `linear` method does the same on plain
+differences d_i = v_i − v_{i−1} (for levels that may be zero, e.g. cumulative reductions since the
+base year). Needs ≥ 3 points for an interval; with 2 points
 the trend is a single change and only a point forecast is given; with < 2 points, no forecast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +33,11 @@ _T_QUANTILES: dict[float, tuple[float, ...]] = {
            2.052, 2.048, 2.045, 2.042),
 }
 _NORMAL_QUANTILES = {0.90: 1.645, 0.95: 1.960}
+
+
+class ForecastMethod(StrEnum):
+    LOGLINEAR = "loglinear"  # trend of annual relative changes (intensities; values > 0)
+    LINEAR = "linear"  # trend of annual differences (levels, may be 0)
 
 
 class ForecastStatus(StrEnum):
@@ -65,8 +73,10 @@ def t_quantile(level: float, df: int) -> float:
     return table[df - 1] if df <= len(table) else _NORMAL_QUANTILES[level]
 
 
-def forecast_target_year(panel: Panel, target_year: int, level: float = 0.90) -> Forecast:
-    """Forecast every region's value in `target_year` from all years of `panel` (values > 0)."""
+def forecast_target_year(panel: Panel, target_year: int, level: float = 0.90,
+                         method: ForecastMethod = ForecastMethod.LOGLINEAR) -> Forecast:
+    """Forecast every region's value in `target_year` from all years of `panel` (values > 0 for
+    `loglinear`, finite for `linear`). `mean_annual_change` is relative (loglinear) or absolute (linear)."""
     nan = np.full(len(panel.regions), np.nan)
     last = panel.years[-1]
     if target_year < last:
@@ -75,25 +85,39 @@ def forecast_target_year(panel: Panel, target_year: int, level: float = 0.90) ->
     if len(panel.years) < 2:
         return Forecast(ForecastStatus.INSUFFICIENT_DATA, "fewer than 2 data points: no forecast",
                         "数据点少于2个，无法预测", panel.regions, last, target_year, level, nan, nan, nan, nan)
-    panel.require_positive()
-    logs = np.log(panel.values)
+    back: Callable[[FloatArray], FloatArray]
+    if method is ForecastMethod.LOGLINEAR:
+        panel.require_positive()
+        logs, back = np.log(panel.values), _exp
+    else:
+        panel.require_finite()
+        logs, back = panel.values, _identity
     d = np.diff(logs, axis=1)
     m = d.shape[1]
     h = target_year - last
     mean = d.mean(axis=1)
-    point = np.exp(logs[:, -1] + h * mean)
-    mean_change = np.expm1(mean)
+    point = back(logs[:, -1] + h * mean)
+    mean_change = np.expm1(mean) if method is ForecastMethod.LOGLINEAR else mean
     if m < 2:
         return Forecast(ForecastStatus.POINT_ONLY, "2 data points: trend from one change, no interval",
                         "仅2个数据点：按一次变化外推，无区间", panel.regions, last, target_year, level,
                         point, nan, nan, mean_change)
     se = d.std(axis=1, ddof=1) * np.sqrt(h + h * h / m)
     q = t_quantile(level, m - 1)
-    lower = np.exp(logs[:, -1] + h * mean - q * se)
-    upper = np.exp(logs[:, -1] + h * mean + q * se)
+    lower = back(logs[:, -1] + h * mean - q * se)
+    upper = back(logs[:, -1] + h * mean + q * se)
     return Forecast(ForecastStatus.INTERVAL, f"{level:.0%} prediction interval, t with {m - 1} df",
                     f"{level:.0%}预测区间（t分布，自由度{m - 1}）", panel.regions, last, target_year, level,
                     point, lower, upper, mean_change)
+
+
+def _identity(values: FloatArray) -> FloatArray:
+    return values
+
+
+def _exp(values: FloatArray) -> FloatArray:
+    result: FloatArray = np.exp(values)
+    return result
 
 
 def reduction_still_needed(

@@ -1,0 +1,112 @@
+"""The progress report: one row per region × target for the year asked, and its renderings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Columns of the table and CSV renderings, in order.
+COLUMNS = ("region_code", "region_name", "target_code", "indicator", "year", "value_unit", "actual", "required",
+           "gap", "completion_pct", "light", "light_annual", "status")
+
+
+@dataclass
+class ReportRow:
+    """One region × target.
+
+    Reduction targets: `actual`/`required` are cumulative reductions since the base year in percent,
+    `gap` in percentage points (> 0 = shortfall), `annual_*` the single-year reduction in percent.
+    Level targets: values in the indicator's unit. `status` is "ok", "error" (bad or missing input:
+    `error` says which region, variable, year) or "no_target".
+    """
+
+    region_code: str
+    region_name_zh: str
+    region_name_en: str
+    target_code: str
+    indicator: str
+    indicator_name_zh: str
+    indicator_name_en: str
+    kind: str
+    year: int
+    value_unit: str
+    status: str = "ok"
+    actual: float | None = None
+    required: float | None = None
+    gap: float | None = None
+    completion_pct: float | None = None
+    remaining_per_year: float | None = None
+    annual_actual: float | None = None
+    annual_required: float | None = None
+    light: str | None = None
+    light_annual: str | None = None
+    incentive_met: bool | None = None
+    forecast: dict[str, Any] | None = None
+    explanation_zh: str = ""
+    explanation_en: str = ""
+    error: str | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def region_name(self, lang: str) -> str:
+        return self.region_name_en if lang == "en" and self.region_name_en else self.region_name_zh
+
+    def explanation(self, lang: str) -> str:
+        if self.status != "ok":
+            return self.error or self.status
+        return self.explanation_en if lang == "en" else self.explanation_zh
+
+
+@dataclass
+class ProgressReport:
+    plan_code: str
+    year: int
+    rows: list[ReportRow]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    illustrative: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"plan": self.plan_code, "year": self.year, "illustrative_data": self.illustrative,
+                "parameters": self.parameters, "notes": self.notes, "rows": [asdict(r) for r in self.rows]}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _flat(row: ReportRow, lang: str) -> list[str]:
+    values = asdict(row)
+    values["region_name"] = row.region_name(lang)
+    return [_cell(values[c]) for c in COLUMNS]
+
+
+def render_json(report: ProgressReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def render_csv(report: ProgressReport, lang: str = "zh") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*COLUMNS, "explanation"])
+    for row in report.rows:
+        writer.writerow([*_flat(row, lang), row.explanation(lang)])
+    return buffer.getvalue()
+
+
+def render_table(report: ProgressReport, lang: str = "zh") -> str:
+    header = list(COLUMNS)
+    body = [_flat(r, lang) for r in report.rows]
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)) for b in body]
+    if report.illustrative:
+        lines.append("示例数据，非官方统计 / illustrative data, not official statistics")
+    lines += report.notes
+    return "\n".join(lines)

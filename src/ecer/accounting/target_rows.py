@@ -1,0 +1,248 @@
+"""One plan target over many regions: targets per region, panels, core evaluation, rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ecer.accounting.formulas import ENERGY_TOTAL, evaluate_formula
+from ecer.accounting.options import EXTENSIVE_UNITS, AccountingOptions
+from ecer.accounting.panels import PanelSet, load_panels
+from ecer.accounting.report import ReportRow
+from ecer.catalogs.formula import FormulaError, Ratio, Var, parse_formula
+from ecer.core.barometer import Light
+from ecer.core.deductions import energy_for_intensity, renewable_increase_10k_tce
+from ecer.core.errors import AccountingInputError
+from ecer.core.evaluate import ProgressResult, TargetKind, TargetSpec, evaluate_target
+from ecer.core.explain import Names, cell_provenance
+from ecer.core.forecast import ForecastMethod, forecast_target_year
+from ecer.core.panel import Panel
+from ecer.core.progress import Comparator
+from ecer.core.provenance import InputRef
+
+RAW, LISTED, RENEWABLE = "energy_raw_material", "energy_listed_projects", "renewable_electricity"
+
+
+@dataclass
+class TargetContext:
+    plan: Any
+    year: int
+    regions: list[Any]
+    options: AccountingOptions
+    units: dict[str, Any]
+
+
+@dataclass
+class RegionTarget:
+    """The target values that apply to one region, and where they came from."""
+
+    basic: float
+    incentive: float | None
+    annual: dict[int, float]
+    source: InputRef
+    note: str | None = None
+
+
+@dataclass
+class Prepared:
+    regions: list[Any]
+    targets: list[RegionTarget]
+    panels: PanelSet
+    deduction_notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _region_targets(ctx: TargetContext, target: Any) -> dict[str, RegionTarget | str]:
+    """Per region code: its RegionTarget, or the plan value (fallback), or a reason why none applies."""
+    from ecer.masterdata.models import RegionalTarget
+
+    plan_annual = {a.year: a.value for a in target.annual.all()}
+    regional = {rt.region.code: rt for rt in RegionalTarget.objects.filter(
+        plan=ctx.plan, indicator=target.indicator).select_related("region")}
+    version = f"plan:{ctx.plan.code} sha256:{ctx.plan.source_sha256[:12]}"
+    out: dict[str, RegionTarget | str] = {}
+    for region in ctx.regions:
+        rt = regional.get(region.code)
+        if rt is not None:
+            out[region.code] = RegionTarget(
+                rt.basic_value, rt.incentive_value, {int(y): float(v) for y, v in rt.annual.items()},
+                InputRef(f"regional_target:{target.indicator.code}", rt.basic_value, target.value_unit, region.code,
+                         target.target_year, version, "RegionalTarget"))
+        elif region.pk == target.region_id:
+            out[region.code] = RegionTarget(
+                target.value, target.incentive_value, plan_annual,
+                InputRef(f"target:{target.code}", target.value, target.value_unit, region.code,
+                         target.target_year, version, f"plan target, clause {target.clause}"))
+        elif target.kind == TargetKind.LEVEL and target.unit in EXTENSIVE_UNITS \
+                and not ctx.options.fallback_for_extensive_levels:
+            out[region.code] = (f"no regional target; the plan's {target.value:g} {target.unit} is a total for "
+                                f"{target.region.name_zh} and is not applied to one region")
+        else:
+            out[region.code] = RegionTarget(
+                target.value, target.incentive_value, plan_annual,
+                InputRef(f"target:{target.code}", target.value, target.value_unit, target.region.code,
+                         target.target_year, version, f"plan target, clause {target.clause}"),
+                note=(f"no RegionalTarget for {region.code}: the plan target of {target.region.code} "
+                      f"({target.value:g} {target.value_unit}) is used (fallback)"))
+    return out
+
+
+def _variables(formula: Any, opts: AccountingOptions) -> tuple[list[str], bool]:
+    variables = list(formula.variables())
+    deducts = (opts.apply_energy_deductions and isinstance(formula, Ratio) and not formula.is_share
+               and isinstance(formula.num, Var) and formula.num.code == ENERGY_TOTAL)
+    if deducts:
+        variables += [RAW]
+        if opts.deductions.deduct_listed_projects_from_intensity:
+            variables.append(LISTED)
+        if opts.deductions.deduct_renewables_from_intensity:
+            variables.append(RENEWABLE)
+    return variables, deducts
+
+
+def _subset(panel: Panel, idx: list[int]) -> Panel:
+    return Panel(panel.variable, panel.unit, tuple(panel.regions[i] for i in idx), panel.years, panel.values[idx])
+
+
+def _optional_deduction(panel: Panel | None, notes: dict[str, list[str]]) -> Panel | None:
+    """A deduction with no data at all for a region counts as zero (noted); partial data stays NaN → error."""
+    if panel is None:
+        return None
+    values = panel.values.copy()
+    empty = np.isnan(values).all(axis=1)
+    for i in np.flatnonzero(empty):
+        notes.setdefault(panel.regions[i], []).append(f"no {panel.variable} data: not deducted")
+    values[empty] = 0.0
+    return panel.with_values(values)
+
+
+def _energy_after_deductions(ps: dict[str, Panel], opts: AccountingOptions, notes: dict[str, list[str]]) -> Panel:
+    renewable = None
+    if RENEWABLE in ps:
+        ren = _optional_deduction(ps[RENEWABLE], notes)
+        assert ren is not None
+        factors = {y: opts.renewable_factor(y) for y in ren.years}
+        _, cumulative = renewable_increase_10k_tce(ren, factors, opts.deductions.renewable_baseline_year)
+        renewable = Panel("renewable_deduction", "10k_tce", ren.regions, ren.years, cumulative)
+    return energy_for_intensity(ps[ENERGY_TOTAL], _optional_deduction(ps.get(RAW), notes), renewable,
+                                _optional_deduction(ps.get(LISTED), notes), opts.deductions)
+
+
+def _spec(target: Any, targets: list[RegionTarget], years: tuple[int, ...]) -> TargetSpec:
+    reduction = target.kind == TargetKind.REDUCTION
+    scale = 0.01 if reduction else 1.0  # plan reductions are in percent; the core uses fractions
+    annual = np.full((len(targets), len(years)), np.nan)
+    for i, t in enumerate(targets):
+        for y, v in t.annual.items():
+            if years[0] <= y <= years[-1]:
+                annual[i, y - years[0]] = v * scale
+    incentive = np.array([np.nan if t.incentive is None else t.incentive * scale for t in targets])
+    return TargetSpec(target.indicator.code, TargetKind(target.kind), target.base_year, target.target_year,
+                      np.array([t.basic * scale for t in targets]), Comparator(target.comparator),
+                      incentive if np.isfinite(incentive).any() else None,
+                      annual if np.isfinite(annual).any() else None)
+
+
+def _compute(ctx: TargetContext, target: Any, formula: Any, prep: Prepared, idx: list[int],
+             deducts: bool) -> tuple[ProgressResult, Panel]:
+    ps = {code: _subset(p, idx) for code, p in prep.panels.panels.items()}
+    energy = _energy_after_deductions(ps, ctx.options, prep.deduction_notes) if deducts else None
+    pby = ctx.options.price_base_year or target.base_year
+    panel = evaluate_formula(formula, ps, target.indicator.code, target.indicator.unit, pby, energy)
+    first = panel.year_index(target.base_year)
+    panel = Panel(panel.variable, panel.unit, panel.regions, panel.years[first:], panel.values[:, first:])
+    spec = _spec(target, [prep.targets[i] for i in idx], panel.years)
+    return evaluate_target(panel, spec, ctx.options.progress), panel
+
+
+def evaluate_target_rows(ctx: TargetContext, target: Any) -> tuple[list[ReportRow], bool]:
+    """Rows for every region of `ctx` for one plan target; second value: any illustrative input."""
+    try:
+        formula = parse_formula(target.indicator.formula)
+    except FormulaError as exc:
+        return [_row(ctx, target, r, status="error", error=f"indicator formula: {exc}") for r in ctx.regions], False
+    per_region = _region_targets(ctx, target)
+    rows: dict[str, ReportRow] = {}
+    usable = []
+    for region in ctx.regions:
+        rt = per_region[region.code]
+        if isinstance(rt, str):
+            rows[region.code] = _row(ctx, target, region, status="no_target", error=rt)
+        else:
+            usable.append((region, rt))
+    variables, deducts = _variables(formula, ctx.options)
+    pby = ctx.options.price_base_year or target.base_year
+    years = tuple(range(min(target.base_year, pby), ctx.year + 1))
+    panels = load_panels([r.code for r, _ in usable], variables, years)
+    prep = Prepared([r for r, _ in usable], [t for _, t in usable], panels)
+    idx = list(range(len(usable)))
+    while idx:
+        try:
+            result, panel = _compute(ctx, target, formula, prep, idx, deducts)
+        except AccountingInputError as exc:
+            codes = [prep.regions[i].code for i in idx]
+            failed = [codes.index(exc.region)] if exc.region in codes else list(range(len(idx)))
+            for k in failed:
+                rows[codes[k]] = _row(ctx, target, prep.regions[idx[k]], status="error", error=str(exc))
+            idx = [i for k, i in enumerate(idx) if k not in failed]
+            continue
+        for i in idx:
+            region = prep.regions[i]
+            rows[region.code] = _ok_row(ctx, target, region, prep, result, panel, variables, years)
+        break
+    return [rows[r.code] for r in ctx.regions], panels.illustrative
+
+
+def _row(ctx: TargetContext, target: Any, region: Any, **extra: Any) -> ReportRow:
+    reduction = target.kind == TargetKind.REDUCTION
+    return ReportRow(region.code, region.name_zh, region.name_en, target.code, target.indicator.code,
+                     target.indicator.name_zh, target.indicator.name_en, target.kind, ctx.year,
+                     "pct" if reduction else target.indicator.unit, **extra)
+
+
+def _names(ctx: TargetContext, target: Any, region: Any) -> Names:
+    unit = ctx.units.get(target.indicator.unit)
+    return Names(region.name_zh, region.name_en or region.name_zh, target.indicator.name_zh,
+                 target.indicator.name_en or target.indicator.name_zh,
+                 unit.name_zh if unit else target.indicator.unit, unit.name_en if unit else target.indicator.unit)
+
+
+def _forecast(panel: Panel, k: int, target: Any) -> dict[str, Any]:
+    one = Panel(panel.variable, panel.unit, (panel.regions[k],), panel.years, panel.values[k : k + 1])
+    method = ForecastMethod.LOGLINEAR if target.kind == TargetKind.REDUCTION else ForecastMethod.LINEAR
+    try:
+        fc = forecast_target_year(one, max(target.target_year, panel.years[-1]), method=method)
+    except AccountingInputError as exc:
+        return {"status": "error", "error": str(exc)}
+    out: dict[str, Any] = {"status": fc.status.value, "method": fc.message_en, "target_year": fc.target_year}
+    if np.isfinite(fc.point[0]):
+        base = float(panel.values[k, 0])
+        convert = (lambda v: (1.0 - v / base) * 100.0) if target.kind == TargetKind.REDUCTION else (lambda v: v)
+        out["likely"] = round(convert(float(fc.point[0])), 4)
+        if np.isfinite(fc.lower[0]):
+            bounds = sorted([convert(float(fc.lower[0])), convert(float(fc.upper[0]))])
+            out["interval"] = [round(b, 4) for b in bounds]
+    return out
+
+
+def _ok_row(ctx: TargetContext, target: Any, region: Any, prep: Prepared, result: ProgressResult,
+            panel: Panel, variables: list[str], years: tuple[int, ...]) -> ReportRow:
+    i, j = result.cell(region.code, ctx.year)
+    scale = 100.0 if target.kind == TargetKind.REDUCTION else 1.0
+    rt = prep.targets[prep.regions.index(region)]
+    names = _names(ctx, target, region)
+    notes = [n for n in [rt.note, *prep.deduction_notes.get(region.code, [])] if n]
+    inputs = [rt.source, *prep.panels.inputs_for(region.code, variables, years)]
+    prov = cell_provenance(result, region.code, ctx.year, names, inputs, "progress", ctx.options.progress,
+                           {"price_base_year": ctx.options.price_base_year or target.base_year,
+                            "formula": target.indicator.formula}, notes)
+    return _row(
+        ctx, target, region, actual=float(result.actual[i, j]) * scale, required=float(result.required[i, j]) * scale,
+        gap=float(result.gap[i, j]) * scale, completion_pct=float(result.completion[i, j]) * 100.0,
+        remaining_per_year=float(result.remaining_per_year[i, j]) * scale,
+        annual_actual=float(result.annual_actual[i, j]) * scale,
+        annual_required=float(result.annual_required[i, j]) * scale,
+        light=Light(int(result.light_progress[i, j])).code, light_annual=Light(int(result.light_annual[i, j])).code,
+        incentive_met=bool(result.incentive_met[i, j]), forecast=_forecast(panel, i, target),
+        explanation_zh=prov.explanation_zh, explanation_en=prov.explanation_en, provenance=prov.to_dict())
