@@ -252,7 +252,7 @@ def query(sql: str, params: Sequence[Any] | None = None, data_dir: Path | None =
         con.execute(f"CREATE VIEW measurements AS SELECT * FROM read_parquet('{measurements_glob(root)}', "
                     "hive_partitioning = true, union_by_name = true)")
     else:
-        con.register("_empty", pa.Table.from_pylist([], schema=SCHEMA.append(pa.field("date", pa.string()))))
+        con.register("_empty", pa.Table.from_pylist([], schema=SCHEMA.append(pa.field("date", pa.date32()))))
         con.execute("CREATE VIEW measurements AS SELECT * FROM _empty")
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description]
