@@ -38,7 +38,9 @@ def import_(file: Path, illustrative: bool, username: str | None) -> None:
 
     from ecer.errors import InputFileError
     from ecer.masterdata.services.imports import import_statistics
+    from ecer.masterdata.services.setup import prepare_database
 
+    prepare_database()  # schema and catalogs current; idempotent
     user = None
     if username:
         user = get_user_model().objects.filter(username=username).first()
