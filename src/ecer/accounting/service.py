@@ -33,7 +33,7 @@ def _regions(plan: Any, region_codes: Sequence[str] | None) -> list[Any]:
     if first is None:
         return []
     root = first.region
-    return [root, *root.get_children()]
+    return [root, *Region.objects.get_children(root)]
 
 
 def resolve_region(text: str) -> str:

@@ -69,7 +69,7 @@ def _details(row: Any, lang: str) -> list[str]:
     values = (row.actual, row.required, row.gap, row.completion_pct, row.remaining_per_year, row.annual_actual,
               row.annual_required, f"{row.light}/{row.light_annual}")
     points = ("个百分点" if zh else "percentage points") if row.value_unit == "pct" else unit
-    units = (unit, unit, points, "%", points if row.value_unit == "pct" else unit, unit, unit, "")
+    units = (unit, unit, points, "%", unit, unit, unit, "")
     lines = [f"  {label[0] if zh else label[1]}: {_fmt(v)} {u}".rstrip()
              for label, v, u in zip(labels, values, units, strict=True)]
     if row.forecast:
