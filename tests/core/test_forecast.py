@@ -48,3 +48,14 @@ def test_reduction_still_needed_and_bad_input() -> None:
         forecast_target_year(panel([1.0, 0.97, 0.96]), 2021)
     with pytest.raises(AccountingInputError):
         t_quantile(0.5, 3)
+
+
+def test_linear_method_for_levels_that_start_at_zero() -> None:
+    from ecer.core.forecast import ForecastMethod
+
+    cumulative = panel([0.0, 2.0, 4.5, 6.5])
+    with pytest.raises(AccountingInputError):
+        forecast_target_year(cumulative, 2025)  # log-linear needs positive values
+    result = forecast_target_year(cumulative, 2025, method=ForecastMethod.LINEAR)
+    assert result.point[0] == pytest.approx(6.5 + 2 * 6.5 / 3)
+    assert result.lower[0] < result.point[0] < result.upper[0]

@@ -106,6 +106,8 @@ def test_evaluate_level_target() -> None:
     assert result.remaining[0, 1] == pytest.approx(7.0)
     assert result.remaining_per_year[0, 1] == pytest.approx(7.0 / 3)
     assert bool(result.annual_worsened[1, 0]) and not result.annual_worsened[0, 0]
+    already = evaluate_target(panel, TargetSpec("non_fossil_share", TargetKind.LEVEL, 2020, 2025, 29.0))
+    assert already.completion.tolist() == [[1.0, 1.0], [1.0, 1.0]]  # base already met: no distance to cover
     geo = evaluate_target(panel, spec, ProgressOptions(interpolation=Interpolation.GEOMETRIC))
     assert geo.required[0, 0] == pytest.approx(30 * (4 / 3) ** 0.2)
 

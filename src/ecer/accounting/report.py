@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -100,12 +101,21 @@ def render_csv(report: ProgressReport, lang: str = "zh") -> str:
     return buffer.getvalue()
 
 
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def render_table(report: ProgressReport, lang: str = "zh") -> str:
     header = list(COLUMNS)
     body = [_flat(r, lang) for r in report.rows]
-    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)) for b in body]
+    widths = [max(_width(h), *(_width(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(b, widths, strict=True)).rstrip() for b in body]
     if report.illustrative:
         lines.append("示例数据，非官方统计 / illustrative data, not official statistics")
     lines += report.notes

@@ -189,12 +189,15 @@ def _evaluate_level(panel: Panel, spec: TargetSpec, opts: ProgressOptions) -> Pr
     actual = values[:, b + 1 :]
     previous = values[:, b:-1]
     met, gap = compare(actual, required, spec.comparator, opts.about_tolerance)
-    span = (target - base)[:, None]
-    moved = actual - base[:, None]
-    safe_span = np.where(span != 0, span, 1.0)
-    completion = np.where(span != 0, moved / safe_span, np.where(met, 1.0, 0.0))
     final_met, remaining = compare(actual, np.broadcast_to(target[:, None], actual.shape), spec.comparator,
                                    opts.about_tolerance)
+    # Share of the distance from the base value to the target covered. When the base year already
+    # met the target (e.g. "keep above 90%") there is no distance: 100% while it stays met, else 0.
+    base_met = compare(base, target, spec.comparator, opts.about_tolerance)[0][:, None]
+    span = (target - base)[:, None]
+    moved = actual - base[:, None]
+    measurable = (span != 0) & ~base_met
+    completion = np.where(measurable, moved / np.where(measurable, span, 1.0), np.where(final_met, 1.0, 0.0))
     left = np.maximum(spec.target_year - np.asarray(years), 0)[None, :]
     per_year = np.where(left > 0, remaining / np.where(left > 0, left, 1), remaining)
     incentive = _vector(spec.incentive, n)
