@@ -87,3 +87,9 @@ def test_api_targets_and_observations(province: User, client: Client) -> None:
     rows = client.get("/api/observations?region=510800&variable=energy_total").json()
     assert [(r["year"], r["value"], r["version"]) for r in rows] == [(2021, 11.0, 2)]
     assert client.get("/api/plans/nope/targets").status_code == 404
+
+
+def test_chinese_first_even_for_an_english_browser(province: User, client: Client) -> None:
+    client.force_login(province)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "单位地区生产总值能源消耗" in html
