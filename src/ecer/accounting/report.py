@@ -20,6 +20,8 @@ class ReportRow:
 
     Reduction targets: `actual`/`required` are cumulative reductions since the base year in percent,
     `gap` in percentage points (> 0 = shortfall), `annual_*` the single-year reduction in percent.
+    `target_value`/`target_incentive` are the region's own basic and incentive targets (percent for a
+    reduction) as applied: its RegionalTarget, or the plan's value when it falls back.
     Level targets: values in the indicator's unit. `status` is "ok", "error" (bad or missing input:
     `error` says which region, variable, year) or "no_target".
     """
@@ -45,6 +47,8 @@ class ReportRow:
     light: str | None = None
     light_annual: str | None = None
     incentive_met: bool | None = None
+    target_value: float | None = None
+    target_incentive: float | None = None
     forecast: dict[str, Any] | None = None
     explanation_zh: str = ""
     explanation_en: str = ""

@@ -1,4 +1,7 @@
-"""One plan target over many regions: targets per region, panels, core evaluation, rows."""
+"""One plan target over many regions: targets per region, panels, core evaluation, rows (pure).
+
+Works on the plain inputs of `ecer.accounting.inputs` and a gathered PanelSet, never on the database.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ from typing import Any
 import numpy as np
 
 from ecer.accounting.formulas import ENERGY_TOTAL, evaluate_formula
+from ecer.accounting.inputs import PlanInputs, RegionInfo, TargetInput
 from ecer.accounting.options import EXTENSIVE_UNITS, AccountingOptions
-from ecer.accounting.panels import PanelSet, load_panels
+from ecer.accounting.panels import PanelSet
 from ecer.accounting.report import ReportRow
 from ecer.catalogs.formula import FormulaError, Ratio, Var, parse_formula
 from ecer.core.barometer import Light
@@ -27,11 +31,12 @@ RAW, LISTED, RENEWABLE = "energy_raw_material", "energy_listed_projects", "renew
 
 @dataclass
 class TargetContext:
-    plan: Any
+    plan: PlanInputs
     year: int
-    regions: list[Any]
+    regions: list[RegionInfo]
     options: AccountingOptions
     units: dict[str, Any]
+    data: PanelSet
 
 
 @dataclass
@@ -47,31 +52,27 @@ class RegionTarget:
 
 @dataclass
 class Prepared:
-    regions: list[Any]
+    regions: list[RegionInfo]
     targets: list[RegionTarget]
     panels: PanelSet
     deduction_notes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _region_targets(ctx: TargetContext, target: Any) -> dict[str, RegionTarget | str]:
+def _region_targets(ctx: TargetContext, target: TargetInput) -> dict[str, RegionTarget | str]:
     """Per region code: its RegionTarget, or the plan value (fallback), or a reason why none applies."""
-    from ecer.masterdata.models import RegionalTarget
-
-    plan_annual = {a.year: a.value for a in target.annual.all()}
-    regional = {rt.region.code: rt for rt in RegionalTarget.objects.filter(
-        plan=ctx.plan, indicator=target.indicator).select_related("region")}
-    version = f"plan:{ctx.plan.code} sha256:{ctx.plan.source_sha256[:12]}"
+    regional = {rt.region_code: rt for rt in ctx.plan.regional if rt.indicator == target.indicator.code}
+    version = ctx.plan.version
     out: dict[str, RegionTarget | str] = {}
     for region in ctx.regions:
         rt = regional.get(region.code)
         if rt is not None:
             out[region.code] = RegionTarget(
-                rt.basic_value, rt.incentive_value, {int(y): float(v) for y, v in rt.annual.items()},
-                InputRef(f"regional_target:{target.indicator.code}", rt.basic_value, target.value_unit, region.code,
-                         target.target_year, version, "RegionalTarget"))
-        elif region.pk == target.region_id:
+                rt.basic, rt.incentive, dict(rt.annual),
+                InputRef(f"regional_target:{target.indicator.code}", rt.basic, target.value_unit, region.code,
+                         target.target_year, rt.data_version, rt.source), note=rt.note)
+        elif region.code == target.region.code:
             out[region.code] = RegionTarget(
-                target.value, target.incentive_value, plan_annual,
+                target.value, target.incentive, dict(target.annual),
                 InputRef(f"target:{target.code}", target.value, target.value_unit, region.code,
                          target.target_year, version, f"plan target, clause {target.clause}"))
         elif target.kind == TargetKind.LEVEL and target.unit in EXTENSIVE_UNITS \
@@ -80,7 +81,7 @@ def _region_targets(ctx: TargetContext, target: Any) -> dict[str, RegionTarget |
                                 f"{target.region.name_zh} and is not applied to one region")
         else:
             out[region.code] = RegionTarget(
-                target.value, target.incentive_value, plan_annual,
+                target.value, target.incentive, dict(target.annual),
                 InputRef(f"target:{target.code}", target.value, target.value_unit, target.region.code,
                          target.target_year, version, f"plan target, clause {target.clause}"),
                 note=(f"no RegionalTarget for {region.code}: the plan target of {target.region.code} "
@@ -88,7 +89,9 @@ def _region_targets(ctx: TargetContext, target: Any) -> dict[str, RegionTarget |
     return out
 
 
-def _variables(formula: Any, opts: AccountingOptions) -> tuple[list[str], bool]:
+def variables_for(formula: Any, opts: AccountingOptions) -> tuple[list[str], bool]:
+    """The variables a target's formula needs (plus energy deductions when they apply); second value:
+    whether energy deductions apply."""
     variables = list(formula.variables())
     deducts = (opts.apply_energy_deductions and isinstance(formula, Ratio) and not formula.is_share
                and isinstance(formula.num, Var) and formula.num.code == ENERGY_TOTAL)
@@ -129,7 +132,7 @@ def _energy_after_deductions(ps: dict[str, Panel], opts: AccountingOptions, note
                                 _optional_deduction(ps.get(LISTED), notes), opts.deductions)
 
 
-def _spec(target: Any, targets: list[RegionTarget], years: tuple[int, ...]) -> TargetSpec:
+def _spec(target: TargetInput, targets: list[RegionTarget], years: tuple[int, ...]) -> TargetSpec:
     reduction = target.kind == TargetKind.REDUCTION
     scale = 0.01 if reduction else 1.0  # plan reductions are in percent; the core uses fractions
     annual = np.full((len(targets), len(years)), np.nan)
@@ -144,7 +147,7 @@ def _spec(target: Any, targets: list[RegionTarget], years: tuple[int, ...]) -> T
                       annual if np.isfinite(annual).any() else None)
 
 
-def _compute(ctx: TargetContext, target: Any, formula: Any, prep: Prepared, idx: list[int],
+def _compute(ctx: TargetContext, target: TargetInput, formula: Any, prep: Prepared, idx: list[int],
              deducts: bool) -> tuple[ProgressResult, Panel]:
     ps = {code: _subset(p, idx) for code, p in prep.panels.panels.items()}
     energy = _energy_after_deductions(ps, ctx.options, prep.deduction_notes) if deducts else None
@@ -156,7 +159,7 @@ def _compute(ctx: TargetContext, target: Any, formula: Any, prep: Prepared, idx:
     return evaluate_target(panel, spec, ctx.options.progress), panel
 
 
-def evaluate_target_rows(ctx: TargetContext, target: Any) -> tuple[list[ReportRow], bool]:
+def evaluate_target_rows(ctx: TargetContext, target: TargetInput) -> tuple[list[ReportRow], bool]:
     """Rows for every region of `ctx` for one plan target; second value: any illustrative input."""
     try:
         formula = parse_formula(target.indicator.formula)
@@ -171,10 +174,10 @@ def evaluate_target_rows(ctx: TargetContext, target: Any) -> tuple[list[ReportRo
             rows[region.code] = _row(ctx, target, region, status="no_target", error=rt)
         else:
             usable.append((region, rt))
-    variables, deducts = _variables(formula, ctx.options)
+    variables, deducts = variables_for(formula, ctx.options)
     pby = ctx.options.price_base_year or target.base_year
     years = tuple(range(min(target.base_year, pby), ctx.year + 1))
-    panels = load_panels([r.code for r, _ in usable], variables, years)
+    panels = ctx.data.select([r.code for r, _ in usable], variables, years)
     prep = Prepared([r for r, _ in usable], [t for _, t in usable], panels)
     idx = list(range(len(usable)))
     while idx:
@@ -194,21 +197,21 @@ def evaluate_target_rows(ctx: TargetContext, target: Any) -> tuple[list[ReportRo
     return [rows[r.code] for r in ctx.regions], panels.illustrative
 
 
-def _row(ctx: TargetContext, target: Any, region: Any, **extra: Any) -> ReportRow:
+def _row(ctx: TargetContext, target: TargetInput, region: RegionInfo, **extra: Any) -> ReportRow:
     reduction = target.kind == TargetKind.REDUCTION
     return ReportRow(region.code, region.name_zh, region.name_en, target.code, target.indicator.code,
                      target.indicator.name_zh, target.indicator.name_en, target.kind, ctx.year,
                      "pct" if reduction else target.indicator.unit, **extra)
 
 
-def _names(ctx: TargetContext, target: Any, region: Any) -> Names:
+def _names(ctx: TargetContext, target: TargetInput, region: RegionInfo) -> Names:
     unit = ctx.units.get(target.indicator.unit)
     return Names(region.name_zh, region.name_en or region.name_zh, target.indicator.name_zh,
                  target.indicator.name_en or target.indicator.name_zh,
                  unit.name_zh if unit else target.indicator.unit, unit.name_en if unit else target.indicator.unit)
 
 
-def _forecast(panel: Panel, k: int, target: Any) -> dict[str, Any]:
+def _forecast(panel: Panel, k: int, target: TargetInput) -> dict[str, Any]:
     one = Panel(panel.variable, panel.unit, (panel.regions[k],), panel.years, panel.values[k : k + 1])
     method = ForecastMethod.LOGLINEAR if target.kind == TargetKind.REDUCTION else ForecastMethod.LINEAR
     try:
@@ -226,7 +229,7 @@ def _forecast(panel: Panel, k: int, target: Any) -> dict[str, Any]:
     return out
 
 
-def _ok_row(ctx: TargetContext, target: Any, region: Any, prep: Prepared, result: ProgressResult,
+def _ok_row(ctx: TargetContext, target: TargetInput, region: RegionInfo, prep: Prepared, result: ProgressResult,
             panel: Panel, variables: list[str], years: tuple[int, ...]) -> ReportRow:
     i, j = result.cell(region.code, ctx.year)
     scale = 100.0 if target.kind == TargetKind.REDUCTION else 1.0
@@ -244,5 +247,6 @@ def _ok_row(ctx: TargetContext, target: Any, region: Any, prep: Prepared, result
         annual_actual=float(result.annual_actual[i, j]) * scale,
         annual_required=float(result.annual_required[i, j]) * scale,
         light=Light(int(result.light_progress[i, j])).code, light_annual=Light(int(result.light_annual[i, j])).code,
-        incentive_met=bool(result.incentive_met[i, j]), forecast=_forecast(panel, i, target),
+        incentive_met=bool(result.incentive_met[i, j]), target_value=rt.basic, target_incentive=rt.incentive,
+        forecast=_forecast(panel, i, target),
         explanation_zh=prov.explanation_zh, explanation_en=prov.explanation_en, provenance=prov.to_dict())

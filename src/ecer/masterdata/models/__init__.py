@@ -9,7 +9,15 @@ from ecer.masterdata.models.observations import (
     ObservationStatus,
     current_observations,
 )
-from ecer.masterdata.models.plans import AnnualTarget, Plan, PlanTask, Programme, RegionalTarget, Target
+from ecer.masterdata.models.plans import (
+    AnnualTarget,
+    DecompositionRun,
+    Plan,
+    PlanTask,
+    Programme,
+    RegionalTarget,
+    Target,
+)
 from ecer.masterdata.models.reference import (
     Department,
     Indicator,
@@ -21,6 +29,7 @@ from ecer.masterdata.models.reference import (
 
 __all__ = [
     "AnnualTarget",
+    "DecompositionRun",
     "Department",
     "ImportBatch",
     "Indicator",

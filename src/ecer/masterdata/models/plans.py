@@ -6,6 +6,7 @@ again is a no-op and loading a changed file replaces the plan's content (see ser
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from ecer.masterdata.models.bilingual import BilingualNamed
@@ -89,8 +90,36 @@ class AnnualTarget(models.Model):
         constraints = [models.UniqueConstraint(fields=["target", "year"], name="annual_target_unique_year")]
 
 
+class DecompositionRun(models.Model):
+    """One stored decomposition of a plan target to regions (目标分解): method, parameters, inputs with
+    their data versions, every step's output, and the regional targets it replaced. Never deleted:
+    the RegionalTargets it produced point to it, and a later run records what it replaced."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decomposition_runs")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="decomposition_runs")
+    method = models.CharField(max_length=80, help_text="rule name, e.g. decomposition.productivity_tiers")
+    method_name_zh = models.CharField(max_length=100, blank=True, default="")
+    rule_version = models.CharField(max_length=20)
+    parameters = models.JSONField(default=dict)
+    inputs = models.JSONField(default=list, help_text="per region: base-year values and their data versions")
+    outputs = models.JSONField(default=dict, help_text="allocations (every step) and the aggregate check")
+    replaced = models.JSONField(default=list, help_text="the regional targets this run replaced")
+    data_source = models.CharField(max_length=500, help_text="database, or file name and sha256")
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of method, parameters and inputs")
+    is_illustrative = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"decomposition {self.pk} of {self.indicator_id} ({self.method} v{self.rule_version})"
+
+
 class RegionalTarget(models.Model):
-    """A target decomposed to a region (e.g. a city's energy-intensity reduction)."""
+    """A target decomposed to a region (e.g. a city's energy-intensity reduction); `decomposition` is
+    the run that computed it (None: it came from the plan file)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="regional_targets")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="regional_targets")
@@ -98,6 +127,8 @@ class RegionalTarget(models.Model):
     basic_value = models.FloatField()
     incentive_value = models.FloatField(null=True, blank=True)
     annual = models.JSONField(default=dict, blank=True, help_text="{year: value}")
+    decomposition = models.ForeignKey(DecompositionRun, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="targets")
 
     class Meta:
         ordering = ["plan", "region__path", "indicator"]
