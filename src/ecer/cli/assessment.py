@@ -2,7 +2,9 @@
 
 Both read region-year statistics from the database (current approved observations) or, with
 `--data FILE`, from a file in the statistics layout (region_code, year, variable, value, unit,
-source, note). See docs/decomposition-and-assessment.md.
+source, note), through the gatherers of `ecer.accounting`; `ecer assess` then runs the same
+evaluation as `ecer progress`. `ecer decompose --save` stores the city targets with their
+provenance. See docs/decomposition-and-assessment.md.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import csv
 import dataclasses
 import io
 import json
-import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
@@ -23,77 +25,82 @@ DEFAULT_PLAN = "sichuan-14fyp"
 INDICATOR = "energy_intensity"
 
 
-def _plan_target(plan_code: str, indicator: str) -> tuple[Any, Any] | None:
-    """(plan, target) for `indicator`, or None when the plan cannot be loaded (bundled plan missing)."""
-    try:
-        from ecer.plans import load_plan
+@dataclass
+class Source:
+    """Where plan and statistics come from: the database (default) or a statistics file (`--data`).
 
-        plan = load_plan(plan_code)
-    except (ImportError, InputFileError, FileNotFoundError, KeyError, ValueError):
-        return None
-    target = next((t for t in plan.targets if t.indicator == indicator and t.kind == "reduction"), None)
-    return (plan, target) if target is not None else None
-
-
-def _stat_rows(path: str) -> list[Any]:
-    from ecer.catalogs import read_statistics_file
-
-    return read_statistics_file(path)
-
-
-def _values(rows: Sequence[Any]) -> dict[tuple[str, int, str], float]:
-    return {(r.region_code, r.year, r.variable): float(r.value) for r in rows}
-
-
-VARIABLES = ("energy_total", "energy_raw_material", "energy_listed_projects", "gdp_current", "gdp_index")
-
-
-def load_values(data_file: str | None, years: Sequence[int]) -> dict[tuple[str, int, str], float]:
-    """(region, year, variable) → value, from a statistics file or, without one, the database.
-
-    The database path reads the latest approved version of each figure (masterdata
-    `current_observations`); a figure stored in another unit than its variable's is refused.
+    Either way the plan targets, regions and panels are the plain inputs of `ecer.accounting`, so
+    decomposition and assessment run the same evaluation on both.
     """
+
+    plan: Any  # PlanInputs | None (None: the plan cannot be loaded from the database or its file)
+    data_file: str | None = None
+    rows: list[Any] = field(default_factory=list)
+    label: str = "database"
+
+    def panels(self, region_codes: Sequence[str], variables: Sequence[str], years: Sequence[int]) -> Any:
+        if self.data_file is not None:
+            from ecer.accounting.gather_file import panels_from_rows
+
+            return panels_from_rows(self.rows, self.label, region_codes, variables, years)
+        from ecer.accounting.gather_db import load_panels
+
+        data = load_panels(region_codes, variables, years)
+        if not data.refs:
+            raise click.ClickException(
+                f"no approved observations of {', '.join(variables)} for {years[0]}–{years[-1]} in the database: "
+                "import statistics (ecer data import) or give --data FILE")
+        return data
+
+
+def _plan_from_file(plan_code: str) -> Any:
+    from ecer.accounting.gather_file import plan_inputs_from_file
+
+    try:
+        return plan_inputs_from_file(plan_code)
+    except (InputFileError, FileNotFoundError, KeyError, ValueError):
+        return None
+
+
+def open_source(plan_code: str, data_file: str | None) -> Source:
+    """The file source (no database needed) or the database source; the plan comes from the database
+    when it is loaded there (with its stored regional targets), else from its file."""
     if data_file is not None:
-        return _values(_stat_rows(data_file))
+        from ecer.accounting.gather_file import read_statistics
+
+        rows, label = read_statistics(data_file)
+        return Source(_plan_from_file(plan_code), data_file, rows, label)
     from ecer.site.django_setup import setup
 
     setup()
-    from ecer.masterdata.models.observations import current_observations
+    from ecer.accounting.gather_db import plan_inputs_from_db
 
-    values: dict[tuple[str, int, str], float] = {}
-    for obs in current_observations(variables=VARIABLES, years=years):
-        if obs.unit != obs.variable.unit:
-            raise click.ClickException(f"region {obs.region.code}, year {obs.year}, {obs.variable.code}: stored in "
-                                       f"{obs.unit}, expected {obs.variable.unit}")
-        values[(obs.region.code, obs.year, obs.variable.code)] = float(obs.value)
-    if not values:
-        raise click.ClickException(f"no approved observations of {', '.join(VARIABLES)} for {years[0]}–{years[-1]} "
-                                   "in the database: import statistics (ecer data import) or give --data FILE")
-    return values
+    return Source(plan_inputs_from_db(plan_code) or _plan_from_file(plan_code))
 
 
-def _cities(region_codes: set[str], province: str | None) -> tuple[str, list[Any]]:
-    """The province and its cities (catalog order); the province is inferred from the data when not given."""
+def reduction_target(source: Source, indicator: str) -> Any:
+    if source.plan is None:
+        return None
+    return next((t for t in source.plan.targets if t.indicator.code == indicator and t.kind == "reduction"), None)
+
+
+def cities(source: Source, province: str | None) -> tuple[str, list[Any]]:
+    """The province (--province, else the plan's region, else inferred from the file) and its cities."""
+    from ecer.accounting.gather_file import catalog_region
     from ecer.catalogs import load_regions
 
     regions = load_regions()
+    if province is None and source.plan is not None and source.plan.region.code:
+        province = source.plan.region.code
     if province is None:
-        parents = {regions.get(c).parent for c in region_codes if c in regions and regions.get(c).level == "city"}
+        parents = {regions.get(r.region_code).parent for r in source.rows
+                   if r.region_code in regions and regions.get(r.region_code).level == "city"}
         if len(parents) != 1:
             raise click.UsageError(f"cannot infer the province from the data (city parents: {sorted(map(str, parents))}); use --province")
         province = str(parents.pop())
-    return province, [r for r in regions.children(province) if r.level == "city"]
-
-
-def _energy_for_intensity(v: dict[tuple[str, int, str], float], code: str, year: int, listed: bool) -> float:
-    # Raw-material energy is deducted in every year (发改环资〔2022〕803号); nationally listed
-    # projects only in the assessed year (1310号). Missing deduction rows count as zero.
-    energy = v.get((code, year, "energy_total"), math.nan)
-    energy -= v.get((code, year, "energy_raw_material"), 0.0)
-    if listed:
-        energy -= v.get((code, year, "energy_listed_projects"), 0.0)
-    return energy
+    if province not in regions:
+        raise click.UsageError(f"unknown province code {province}")
+    return province, [catalog_region(r.code) for r in regions.children(province) if r.level == "city"]
 
 
 def _growth_map(entries: Sequence[str]) -> dict[str, float]:
@@ -130,39 +137,40 @@ def _emit_json(obj: Any) -> None:
 @click.option("--reduction", type=float, help="Provincial reduction target (pct); default from the plan.")
 @click.option("--base-year", type=int, help="Default from the plan.")
 @click.option("--target-year", type=int, help="Default from the plan.")
-@click.option("--province", help="Province code; default inferred from the cities in the data.")
+@click.option("--province", help="Province code; default the plan's region (or inferred from the data file).")
 @click.option("--round-step", default=0.1, show_default=True, help="City targets are rounded up to this (pp).")
 @click.option("--format", "fmt", default="table", type=click.Choice(["table", "json", "csv"]), show_default=True)
+@click.option("--save", is_flag=True, help="Store the result as the plan's regional targets (basic + incentive "
+              "per city), replacing the previous ones; the run and what it replaced are kept.")
 def decompose(plan_code: str, indicator: str, data_file: str | None, margin: float, incentive_extra: float,
               growth: float, growth_for: tuple[str, ...], reduction: float | None, base_year: int | None,
-              target_year: int | None, province: str | None, round_step: float, fmt: str) -> None:
+              target_year: int | None, province: str | None, round_step: float, fmt: str, save: bool) -> None:
     """Decompose the provincial intensity-reduction target to cities (目标分解), showing every step."""
-    from ecer.core.decomposition import CityBase, DecompositionParams
+    from ecer.accounting.decomposition import VARIABLES, city_bases
+    from ecer.core.decomposition import DecompositionParams
     from ecer.core.decomposition import decompose as run
     from ecer.core.errors import AccountingInputError
 
-    found = _plan_target(plan_code, indicator)
-    if found is not None:
-        target = found[1]
+    try:
+        source = open_source(plan_code, data_file)
+    except InputFileError as err:
+        raise click.ClickException(str(err)) from err
+    target = reduction_target(source, indicator)
+    if target is not None:
         reduction = target.value if reduction is None else reduction
         base_year = target.base_year if base_year is None else base_year
         target_year = target.target_year if target_year is None else target_year
     if reduction is None or base_year is None or target_year is None:
         raise click.UsageError(f"plan '{plan_code}' has no {indicator} reduction target here: "
                                "give --reduction, --base-year and --target-year")
+    province, city_list = cities(source, province)
     try:
-        values = load_values(data_file, [base_year])
-        province, cities = _cities({k[0] for k in values}, province)
-        overrides = _growth_map(growth_for)
-        bases = [
-            CityBase(c.code, c.name_zh, _energy_for_intensity(values, c.code, base_year, listed=False),
-                     values.get((c.code, base_year, "gdp_current"), math.nan), overrides.get(c.code, growth))
-            for c in cities if any(k[0] == c.code and k[1] == base_year for k in values)
-        ]
+        data = source.panels([c.code for c in city_list], VARIABLES, [base_year])
+        gathered = city_bases(data, city_list, base_year, growth, _growth_map(growth_for))
         params = DecompositionParams(reduction, base_year, target_year, margin_pct=margin,
                                      incentive_extra_pct=incentive_extra, round_step_pct=round_step)
-        result = run(bases, params, expected_codes=[c.code for c in cities])
-    except (InputFileError, AccountingInputError) as err:
+        result = run(gathered.bases, params, expected_codes=[c.code for c in city_list])
+    except AccountingInputError as err:
         raise click.ClickException(str(err)) from err
     if fmt == "json":
         _emit_json(result)
@@ -170,6 +178,28 @@ def decompose(plan_code: str, indicator: str, data_file: str | None, margin: flo
         click.echo(_decomposition_csv(result), nl=False)
     else:
         click.echo(_decomposition_table(result, province, plan_code))
+    if save:
+        _save(source, result, gathered)
+
+
+def _save(source: Source, result: Any, gathered: Any) -> None:
+    from ecer.site.django_setup import setup
+
+    setup()
+    from ecer.masterdata.services.decomposition import save_decomposition
+
+    if source.plan is None:
+        raise click.ClickException("--save needs a plan loaded in the database (run `ecer demo`)")
+    try:
+        saved = save_decomposition(source.plan.code, result, gathered.inputs, source.label, gathered.illustrative)
+    except LookupError as err:
+        raise click.ClickException(str(err)) from err
+    run = saved.run
+    if saved.changed:
+        click.echo(f"saved: decomposition run {run.pk} → {len(result.allocations)} regional targets of plan "
+                   f"{source.plan.code} (replaced {saved.replaced}); 已保存为分市目标", err=True)
+    else:
+        click.echo(f"unchanged: decomposition run {run.pk} with the same inputs and parameters is current", err=True)
 
 
 def _decomposition_csv(result: Any) -> str:
