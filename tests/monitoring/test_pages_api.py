@@ -41,10 +41,16 @@ def registry() -> Device:
 def test_point_list_in_chinese_with_status_limits_and_quarantine(client_in: Client, registry: Device) -> None:
     html = client_in.get("/monitoring/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "在线监测" in html and "示例 成都某污水处理有限公司" in html
-    assert registry.mn in html and "w01018 ≤ 100.0 mg_per_l" in html
+    assert registry.mn in html and "化学需氧量 ≤ 100.0 毫克/升" in html  # names, not codes
     assert "在线" in html and "12 / 1" in html
     assert "ROGUE0001" in html and "unknown_mn" in html
     assert "123456" not in html  # PW never shown
+
+
+def test_point_list_in_english_names_factors_and_units(client_in: Client, registry: Device) -> None:
+    client_in.post("/i18n/setlang/", {"language": "en"})
+    html = client_in.get("/monitoring/").content.decode()
+    assert "chemical oxygen demand (COD) ≤ 100.0 mg/L" in html
 
 
 def test_device_detail_shows_recent_rejections(client_in: Client, registry: Device) -> None:
