@@ -23,10 +23,13 @@ def _regional_input(rt: Any, plan_version: str) -> RegionalTargetInput:
         return RegionalTargetInput(rt.region.code, rt.indicator.code, rt.basic_value, rt.incentive_value, annual,
                                    "RegionalTarget", plan_version)
     day = run.created_at.date().isoformat()
-    label = "示例数据分解 illustrative" if run.is_illustrative else "目标分解"
-    note = (f"本地区目标来自目标分解（第{run.pk}次，{run.method_name_zh}，{day}）：基本目标下降{rt.basic_value:g}%"
-            + (f"、激励目标下降{rt.incentive_value:g}%" if rt.incentive_value is not None else "")
-            + f"。/ Target from decomposition run #{run.pk} ({run.method} v{run.rule_version}, {day}).")
+    basis = "示例数据测算，非正式下达" if run.is_illustrative else "据统计数据测算"
+    note = (f"{rt.region.name_zh}目标由全省目标分解而来（目标分解第{run.pk}号，{run.method_name_zh}，{day}，{basis}）："
+            f"基本目标下降{rt.basic_value:g}%"
+            + (f"，激励目标下降{rt.incentive_value:g}%" if rt.incentive_value is not None else "")
+            + f"。/ Target decomposed from the provincial target by run #{run.pk} ({run.method} v{run.rule_version}, "
+            f"{day}{', illustrative data' if run.is_illustrative else ''}).")
+    label = "illustrative" if run.is_illustrative else "statistics"
     return RegionalTargetInput(
         rt.region.code, rt.indicator.code, rt.basic_value, rt.incentive_value, annual,
         f"RegionalTarget ← decomposition run {run.pk} ({label}: {run.method} v{run.rule_version})",

@@ -56,28 +56,78 @@ def progress(year: int, plan: str, regions: tuple[str, ...], fmt: str, lang: str
         click.echo(render_table(report, lang))
 
 
+LIGHTS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+
+
 def _fmt(value: Any) -> str:
     return "-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
 
 
+def _figures(row: Any, zh: bool) -> list[tuple[str, Any, str]]:
+    """(label, value, unit) of the row's figures, worded for a reduction or a level target."""
+    pct = row.value_unit == "pct"
+    unit = "%" if pct else row.value_unit
+    points = ("个百分点" if zh else "percentage points") if pct else unit
+    if pct:
+        labels = (("累计降低（实际）", "cumulative reduction (actual)"), ("进度要求（累计降低）", "progress requirement"),
+                  ("差距", "gap"), ("完成进度", "completion"), ("今后每年需降低", "needed per remaining year"),
+                  ("本年比上年降低", "reduction this year"), ("本年目标降低", "annual target"))
+    else:
+        labels = (("实际值", "actual"), ("进度要求", "required"), ("差距", "gap"), ("完成进度", "completion"),
+                  ("今后每年需", "needed per remaining year"), ("本年实际", "annual actual"), ("本年目标", "annual target"))
+    values = (row.actual, row.required, row.gap, row.completion_pct, row.remaining_per_year, row.annual_actual,
+              row.annual_required)
+    units = (unit, unit, points, "%", unit, unit, unit)
+    return [(label[0] if zh else label[1], v, u) for label, v, u in zip(labels, values, units, strict=True)]
+
+
+def _target_line(row: Any, zh: bool) -> str | None:
+    if row.target_value is None:
+        return None
+    pct = row.value_unit == "pct"
+    unit = "%" if pct else f" {row.value_unit}"
+    incentive = row.target_incentive
+    if zh:
+        verb = "下降" if pct else ""
+        text = f"  本地区目标: 基本目标{verb}{row.target_value:g}{unit}"
+        return text + (f"，激励目标{verb}{incentive:g}{unit}" if incentive is not None else "")
+    text = f"  target of this region: basic {'−' if pct else ''}{row.target_value:g}{unit}"
+    return text + (f", incentive {'−' if pct else ''}{incentive:g}{unit}" if incentive is not None else "")
+
+
+def _forecast_line(forecast: dict[str, Any], pct: bool, zh: bool) -> str:
+    unit = "%" if pct else ""
+    if "likely" not in forecast:
+        reason = forecast.get("error") or forecast.get("method") or forecast.get("status")
+        return f"  {'预测' if zh else 'forecast'}: {reason}"
+    year, likely = forecast.get("target_year"), forecast["likely"]
+    interval = forecast.get("interval")
+    if zh:
+        text = f"  预测: 按现有趋势，{year}年{'累计降低' if pct else '约为'}{likely:.2f}{unit}"
+        if interval:
+            text += f"（区间 {interval[0]:.2f}{unit} ～ {interval[1]:.2f}{unit}）"
+        return text + f"；方法: {forecast.get('method', '')}"
+    text = f"  forecast: on the current trend, {'cumulative reduction' if pct else 'value'} {likely:.2f}{unit} in {year}"
+    if interval:
+        text += f" (interval {interval[0]:.2f}{unit} to {interval[1]:.2f}{unit})"
+    return text + f"; method: {forecast.get('method', '')}"
+
+
 def _details(row: Any, lang: str) -> list[str]:
     zh = lang == "zh"
-    unit = "%" if row.value_unit == "pct" else row.value_unit
-    labels = (("实际", "actual"), ("进度要求", "required"), ("差距", "gap"), ("完成进度", "completion"),
-              ("剩余每年需", "needed per remaining year"), ("年度实际", "annual actual"),
-              ("年度目标", "annual target"), ("灯(进度/年度)", "light (progress/annual)"))
-    values = (row.actual, row.required, row.gap, row.completion_pct, row.remaining_per_year, row.annual_actual,
-              row.annual_required, f"{row.light}/{row.light_annual}")
-    points = ("个百分点" if zh else "percentage points") if row.value_unit == "pct" else unit
-    units = (unit, unit, points, "%", unit, unit, unit, "")
-    lines = [f"  {label[0] if zh else label[1]}: {_fmt(v)} {u}".rstrip()
-             for label, v, u in zip(labels, values, units, strict=True)]
+    lines = [f"  {label}: {_fmt(v)} {u}".rstrip() for label, v, u in _figures(row, zh)]
+    lights = (row.light, row.light_annual)
+    shown = "/".join(LIGHTS_ZH.get(x or "", _fmt(x)) for x in lights) if zh else "/".join(_fmt(x) for x in lights)
+    lines.append(f"  {'预警灯（进度/年度）' if zh else 'light (progress/annual)'}: {shown}")
+    target = _target_line(row, zh)
+    if target:
+        lines.append(target)
     if row.forecast:
-        lines.append(f"  {'预测' if zh else 'forecast'}: {json.dumps(row.forecast, ensure_ascii=False)}")
+        lines.append(_forecast_line(row.forecast, row.value_unit == "pct", zh))
     prov = row.provenance
     lines.append(f"  {'规则' if zh else 'rule'}: {prov['rule']} v{prov['rule_version']}")
     lines.append(f"  {'参数' if zh else 'parameters'}: {json.dumps(prov['parameters'], ensure_ascii=False)}")
-    lines.append(f"  {'输入' if zh else 'inputs'}:")
+    lines.append(f"  {'输入数据' if zh else 'inputs'}:")
     for item in prov["inputs"]:
         where = f"{item.get('region', '')} {item.get('year', '')}".strip()
         lines.append(f"    {item['name']} {where} = {item.get('value')} {item.get('unit', '')}"

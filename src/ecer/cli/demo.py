@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+DEMO_PLAN = "sichuan-14fyp"
 
 
 def illustrative_dataset() -> Path:
@@ -45,8 +46,20 @@ def _load_everything(reset: bool) -> None:
         result = import_statistics(dataset, illustrative=True)
         click.echo(f"示例数据 / illustrative data: {result.rows} rows, {result.new_versions} new versions "
                    "(示例数据，非官方统计 / illustrative, not official statistics)")
+    _decompose()
     devices = seed_demo_registry()
     click.echo(f"在线监测 / monitoring: {devices} illustrative devices registered")
+
+
+def _decompose() -> None:
+    """Decompose the Sichuan energy-intensity target to the 21 cities from the illustrative data, so
+    the demo's city targets (and their lights) are the decomposed ones; unchanged data → unchanged."""
+    from ecer.masterdata.services.decomposition import decompose_from_database
+
+    saved = decompose_from_database(DEMO_PLAN)
+    state = "saved" if saved.changed else "unchanged"
+    click.echo(f"目标分解 / decomposition: {saved.run.targets.count()} city targets for {DEMO_PLAN} energy_intensity "
+               f"(run {saved.run.pk}, {state}; 示例分解 / illustrative)")
 
 
 def _print_logins(url: str) -> None:

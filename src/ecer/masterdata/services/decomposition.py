@@ -94,3 +94,30 @@ def save_decomposition(
             for a in allocations
         ])
     return SavedDecomposition(run, changed=True, replaced=len(old))
+
+
+def decompose_from_database(plan_code: str, **params: Any) -> SavedDecomposition:
+    """Decompose the plan's energy-intensity reduction target to the cities of the plan's region from
+    the current approved base-year observations, and save it (what `ecer demo` runs).
+
+    `params`: keyword arguments of `ecer.core.decomposition.DecompositionParams` other than the
+    plan's reduction and years (margin_pct, incentive_extra_pct, ...), and `growth_pct` (default 6.0).
+    Raises LookupError (plan or target missing) or AccountingInputError (unusable data, named).
+    """
+    from ecer.accounting.decomposition import VARIABLES, city_bases
+    from ecer.accounting.gather_db import load_panels, plan_inputs_from_db, region_info
+    from ecer.core.decomposition import DecompositionParams, decompose
+
+    plan = plan_inputs_from_db(plan_code)
+    target = next((t for t in plan.targets if t.indicator.code == INDICATOR and t.kind == "reduction"),
+                  None) if plan else None
+    if plan is None or target is None:
+        raise LookupError(f"plan '{plan_code}' is not loaded or has no {INDICATOR} reduction target")
+    root = Region.objects.get(code=target.region.code)
+    cities = [region_info(r) for r in Region.objects.get_children(root) if r.level == "city"]
+    growth = params.pop("growth_pct", 6.0)
+    data = load_panels([c.code for c in cities], VARIABLES, [target.base_year])
+    gathered = city_bases(data, cities, target.base_year, growth, {})
+    result = decompose(gathered.bases, DecompositionParams(target.value, target.base_year, target.target_year, **params),
+                       expected_codes=[c.code for c in cities])
+    return save_decomposition(plan_code, result, gathered.inputs, "database", gathered.illustrative)
