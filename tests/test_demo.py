@@ -8,7 +8,15 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 
 from ecer.cli.main import cli
-from ecer.masterdata.models import ImportBatch, Observation, Plan, Region, Target
+from ecer.masterdata.models import (
+    DecompositionRun,
+    ImportBatch,
+    Observation,
+    Plan,
+    Region,
+    RegionalTarget,
+    Target,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +43,15 @@ def test_demo_no_serve_twice() -> None:
     assert user.ecer_profile.region.code == "510800"
     assert user.groups.filter(name="city_staff").exists()
     assert authenticate(username="auditor", password="demo-auditor") is not None
+    # the city targets are the decomposed (illustrative) ones, with their run as provenance
+    assert "目标分解 / decomposition: 21 city targets" in first.output
+    decomposed = RegionalTarget.objects.filter(plan__code="sichuan-14fyp", indicator__code="energy_intensity")
+    assert decomposed.count() == 21 and not decomposed.filter(decomposition=None).exists()
+    assert DecompositionRun.objects.get().is_illustrative
 
     second = runner.invoke(cli, ["demo", "--no-serve"])
     assert second.exit_code == 0, second.output + repr(second.exception)
     assert "already imported" in second.output and "(unchanged)" in second.output
+    assert "unchanged; 示例分解" in second.output and DecompositionRun.objects.count() == 1
     assert counts == (Region.objects.count(), Plan.objects.count(), Target.objects.count(),
                       Observation.objects.count(), ImportBatch.objects.count(), User.objects.count())

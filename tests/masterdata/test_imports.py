@@ -66,3 +66,23 @@ def test_duplicate_key_in_one_file_is_refused(catalogs: None, tmp_path: Path) ->
 def test_illustrative_import_is_labelled_and_approved(catalogs: None, tmp_path: Path) -> None:
     import_statistics(write(tmp_path / "demo.csv", GOOD), illustrative=True)
     assert Observation.objects.filter(is_illustrative=True, status="approved").count() == 3
+
+
+def test_revision_chain_in_bulk(catalogs: None, tmp_path: Path) -> None:
+    """Reverting to an earlier value is a new version (n+1 supersedes n), not a return to version 1."""
+    import_statistics(write(tmp_path / "a.csv", GOOD))
+    import_statistics(write(tmp_path / "b.csv", [GOOD[1].replace("510.0", "512.25")]))
+    result = import_statistics(write(tmp_path / "c.csv", GOOD))
+    assert (result.new_versions, result.unchanged) == (1, 2)
+    chain = list(Observation.objects.filter(region__code="510800", year=2021).order_by("version"))
+    assert [(o.version, o.value) for o in chain] == [(1, 510.0), (2, 512.25), (3, 510.0)]
+    assert chain[2].supersedes == chain[1] and chain[1].supersedes == chain[0]
+    assert [b.new_versions for b in ImportBatch.objects.order_by("pk")] == [3, 1, 1]
+
+
+def test_submitted_import_is_not_current_until_approved(catalogs: None, tmp_path: Path) -> None:
+    import_statistics(write(tmp_path / "a.csv", GOOD))
+    revised = write(tmp_path / "b.csv", [GOOD[0].replace("500.5", "501.0")])
+    assert import_statistics(revised, status="submitted").new_versions == 1
+    assert {o.value for o in current_observations(["510800"], ["energy_total"], [2020])} == {500.5}
+    assert import_statistics(revised, status="submitted").new_versions == 0  # idempotent on the latest version
