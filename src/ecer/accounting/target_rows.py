@@ -221,7 +221,11 @@ def _forecast(panel: Panel, k: int, target: TargetInput) -> dict[str, Any]:
     out: dict[str, Any] = {"status": fc.status.value, "method": fc.message_en, "target_year": fc.target_year}
     if np.isfinite(fc.point[0]):
         base = float(panel.values[k, 0])
-        convert = (lambda v: (1.0 - v / base) * 100.0) if target.kind == TargetKind.REDUCTION else (lambda v: v)
+        reduction = target.kind == TargetKind.REDUCTION
+
+        def convert(v: float) -> float:
+            return (1.0 - v / base) * 100.0 if reduction else v
+
         out["likely"] = round(convert(float(fc.point[0])), 4)
         if np.isfinite(fc.lower[0]):
             bounds = sorted([convert(float(fc.lower[0])), convert(float(fc.upper[0]))])

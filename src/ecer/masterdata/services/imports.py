@@ -63,7 +63,7 @@ def import_statistics(
     path: str | Path,
     user: AbstractBaseUser | None = None,
     illustrative: bool = False,
-    status: str = ObservationStatus.APPROVED,
+    status: str = str(ObservationStatus.APPROVED),
 ) -> ImportResult:
     """Import a statistics file; returns counts. Raises InputFileError (nothing written) on any problem.
 

@@ -18,8 +18,9 @@ class Recorded:
 
 def latest_version(region: Region, year: int, variable: Variable) -> Observation | None:
     """The newest version of (region, year, variable) whatever its status."""
-    return (Observation.objects.filter(region=region, year=year, variable=variable)
-            .order_by("-version").first())
+    latest: Observation | None = (Observation.objects.filter(region=region, year=year, variable=variable)
+                                  .order_by("-version").first())
+    return latest
 
 
 def record_observation(
@@ -31,7 +32,7 @@ def record_observation(
     unit: str | None = None,
     source: str = "",
     note: str = "",
-    status: str = ObservationStatus.SUBMITTED,
+    status: str = str(ObservationStatus.SUBMITTED),
     is_illustrative: bool = False,
     user: AbstractBaseUser | None = None,
     batch: ImportBatch | None = None,

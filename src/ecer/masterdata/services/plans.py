@@ -52,8 +52,9 @@ def plan_region(plan: pm.Plan) -> Region:
     the root region (the country)."""
     matches = [r for r in Region.objects.all() if plan.issuer_zh.startswith(r.name_zh)]
     if matches:
-        return max(matches, key=lambda r: r.depth)
-    root = Region.objects.get_first_root_node()
+        deepest: Region = max(matches, key=lambda r: r.depth)
+        return deepest
+    root: Region | None = Region.objects.get_first_root_node()
     if root is None:
         raise LookupError("no regions are loaded; run load_catalogs() before loading a plan")
     return root
