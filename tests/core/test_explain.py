@@ -22,9 +22,20 @@ def result(values: list[float], options: ProgressOptions | None = None):
 
 def test_yellow_explanation_zh_en() -> None:
     zh, en = explain_cell(result([1.0, 0.97, 0.94, 0.92]), "510800", 2023, NAMES)
-    assert zh == "广元市 2023年单位GDP能耗累计下降8%，进度要求8.65%，差距0.65个百分点，在目标值10%以内 → 黄灯（二级预警）"
-    assert en == ("Guangyuan: energy intensity fell 8% cumulatively by 2023; progress requirement 8.65%; "
-                  "gap 0.65 percentage points, within 10% of the target value → yellow (level-2 warning)")
+    assert zh == ("广元市 2023年单位GDP能耗累计下降8%，进度要求累计下降8.65%，差距0.65个百分点，"
+                  "在目标值的10%以内 → 黄灯（二级预警）")
+    assert en == ("Guangyuan: energy intensity fell 8% cumulatively by 2023; progress requirement: a cumulative fall "
+                  "of 8.65%; the gap of 0.65 percentage points is within 10% of the target value → yellow "
+                  "(level-2 warning)")
+
+
+def test_red_explanation_uses_901_wording() -> None:
+    zh, en = explain_cell(result([1.0, 0.98, 0.97, 0.96]), "510800", 2023, NAMES)
+    assert zh == ("广元市 2023年单位GDP能耗累计下降4%，进度要求累计下降8.65%，差距4.65个百分点，"
+                  "差距超过目标值的10% → 红灯（一级预警）")
+    assert en == ("Guangyuan: energy intensity fell 4% cumulatively by 2023; progress requirement: a cumulative fall "
+                  "of 8.65%; the gap of 4.65 percentage points is more than 10% of the target value → red "
+                  "(level-1 warning)")
 
 
 def test_rise_red_explanation_says_rose() -> None:
@@ -41,10 +52,22 @@ def test_level_explanation_and_provenance() -> None:
     inputs = [InputRef("non_fossil_share", 33.0, "pct", "510000", 2021, data_version="obs:42")]
     prov = cell_provenance(res, "510000", 2021, names, inputs, notes=["illustrative data"])
     assert prov.rule == "progress.level" and prov.rule_version == "1"
-    assert prov.explanation_zh == "四川省 2021年非化石能源占比为33%，进度要求不低于32%，已达到要求 → 绿灯（三级）"
+    assert prov.explanation_zh == "四川省 2021年非化石能源占比为33%，进度要求达到32%，已达到要求 → 绿灯（三级）"
+    assert prov.explanation_en == ("Sichuan: non-fossil share was 33 % in 2021; progress requirement: at least 32 %; "
+                                   "requirement met → green (level 3)")
     data = prov.to_dict()
     assert data["inputs"][0]["data_version"] == "obs:42"
     assert data["parameters"]["barometer_variant"] == "ndrc2020_ten_percent"
+
+
+def test_level_at_most_requirement_wording() -> None:
+    panel = Panel("pi_water_per_capita", "m3_per_person", ("510000",), (2020, 2021), np.array([[30.0, 29.0]]))
+    res = evaluate_target(panel, TargetSpec("pi_water_per_capita", TargetKind.LEVEL, 2020, 2025, 25.0, Comparator.LE))
+    names = Names("四川省", "Sichuan", "人均用水量", "water per person", "立方米/人", "m³/person")
+    zh, en = explain_cell(res, "510000", 2021, names)
+    assert zh == "四川省 2021年人均用水量为29立方米/人，进度要求不高于29立方米/人，已达到要求 → 绿灯（三级）"
+    assert en == ("Sichuan: water per person was 29 m³/person in 2021; progress requirement: at most 29 m³/person; "
+                  "requirement met → green (level 3)")
 
 
 def test_format_number() -> None:

@@ -53,8 +53,8 @@ def explain_cell(
     period: Period = "progress",
     options: ProgressOptions | None = None,
 ) -> tuple[str, str]:
-    """(zh, en) sentence for one region and year, e.g. "广元市 2023年单位GDP能耗累计下降5.1%，进度要求
-    8.65%，差距3.55个百分点，在目标值10%以内 → 黄灯（二级预警）"."""
+    """(zh, en) sentence for one region and year, e.g. "广元市 2023年单位GDP能耗累计下降8%，进度要求累计
+    下降8.65%，差距0.65个百分点，在目标值的10%以内 → 黄灯（二级预警）"."""
     opts = options or ProgressOptions()
     i, j = result.cell(region, year)
     annual = period == "annual"
@@ -77,6 +77,7 @@ def explain_cell(
             "actual": format_number(abs(actual) * scale if reduction else actual),
             "required": format_number(required * scale),
             "comparator": WORDS[result.spec.comparator.value][lang],
+            "requirement": WORDS[f"require_{result.spec.comparator.value}"][lang],
             "unit": names.unit_zh if lang == "zh" else names.unit_en,
             "gap": format_number(gap * scale),
             "gap_unit": WORDS["percentage_points"][lang] if reduction else (

@@ -1,23 +1,29 @@
 """Explanation templates (data): a sentence = HEAD[kind, period] + TAIL[outcome], in zh and en.
 
-Placeholders: region, year, indicator, direction, actual, required, comparator, unit, gap, gap_unit,
-threshold. Numbers are formatted before substitution (`explain.format_number`).
+Placeholders: region, year, indicator, direction, actual, required, comparator, requirement (the
+verb of a level requirement: 达到 / 不高于 / 约为), unit, gap, gap_unit, threshold. Numbers are formatted
+before substitution (`explain.format_number`).
+
+Wording follows 发改办环资〔2020〕901号: a red light when the gap is more than 10% of the target value
+(「差距超过目标值的10%」), yellow when within it (「在目标值的10%以内」); a reduction's requirement is
+stated as a cumulative fall (「进度要求累计下降8.65%」), a level's as a level to reach (「进度要求达到…」).
 """
 
 from __future__ import annotations
 
 HEAD: dict[tuple[str, str], dict[str, str]] = {
     ("reduction", "progress"): {
-        "zh": "{region} {year}年{indicator}累计{direction}{actual}%，进度要求{required}%",
-        "en": "{region}: {indicator} {direction} {actual}% cumulatively by {year}; progress requirement {required}%",
+        "zh": "{region} {year}年{indicator}累计{direction}{actual}%，进度要求累计下降{required}%",
+        "en": ("{region}: {indicator} {direction} {actual}% cumulatively by {year}; "
+               "progress requirement: a cumulative fall of {required}%"),
     },
     ("reduction", "annual"): {
         "zh": "{region} {year}年{indicator}比上年{direction}{actual}%，年度目标下降{required}%",
         "en": "{region}: {indicator} {direction} {actual}% in {year} over the previous year; annual target −{required}%",
     },
     ("level", "progress"): {
-        "zh": "{region} {year}年{indicator}为{actual}{unit}，进度要求{comparator}{required}{unit}",
-        "en": "{region}: {indicator} was {actual} {unit} in {year}; progress requirement {comparator} {required} {unit}",
+        "zh": "{region} {year}年{indicator}为{actual}{unit}，进度要求{requirement}{required}{unit}",
+        "en": "{region}: {indicator} was {actual} {unit} in {year}; progress requirement: {requirement} {required} {unit}",
     },
     ("level", "annual"): {
         "zh": "{region} {year}年{indicator}为{actual}{unit}，年度目标{comparator}{required}{unit}",
@@ -28,12 +34,12 @@ HEAD: dict[tuple[str, str], dict[str, str]] = {
 TAIL: dict[str, dict[str, str]] = {
     "green": {"zh": "，已达到要求 → 绿灯（三级）", "en": "; requirement met → green (level 3)"},
     "yellow_relative": {
-        "zh": "，差距{gap}{gap_unit}，在目标值{threshold}%以内 → 黄灯（二级预警）",
-        "en": "; gap {gap} {gap_unit}, within {threshold}% of the target value → yellow (level-2 warning)",
+        "zh": "，差距{gap}{gap_unit}，在目标值的{threshold}%以内 → 黄灯（二级预警）",
+        "en": "; the gap of {gap} {gap_unit} is within {threshold}% of the target value → yellow (level-2 warning)",
     },
     "red_relative": {
-        "zh": "，差距{gap}{gap_unit}，超过目标值{threshold}% → 红灯（一级预警）",
-        "en": "; gap {gap} {gap_unit}, more than {threshold}% of the target value → red (level-1 warning)",
+        "zh": "，差距{gap}{gap_unit}，差距超过目标值的{threshold}% → 红灯（一级预警）",
+        "en": "; the gap of {gap} {gap_unit} is more than {threshold}% of the target value → red (level-1 warning)",
     },
     "yellow_absolute": {
         "zh": "，差距{gap}{gap_unit}，在{threshold}{gap_unit}以内 → 黄灯（二级预警）",
@@ -60,5 +66,9 @@ WORDS: dict[str, dict[str, str]] = {
     "ge": {"zh": "不低于", "en": "≥"},
     "le": {"zh": "不高于", "en": "≤"},
     "about": {"zh": "约", "en": "about"},
+    # The verb of a level target's progress requirement, by comparator.
+    "require_ge": {"zh": "达到", "en": "at least"},
+    "require_le": {"zh": "不高于", "en": "at most"},
+    "require_about": {"zh": "约为", "en": "about"},
     "percentage_points": {"zh": "个百分点", "en": "percentage points"},
 }
