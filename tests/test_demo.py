@@ -1,6 +1,20 @@
-"""`ecer demo --no-serve` builds a complete installation, and running it again changes nothing."""
+"""`ecer demo`: `--no-serve` builds a complete installation (re-running changes nothing); serving also runs
+the HJ 212 gateway and simulated loggers as children, stopped with the demo."""
 
 from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -47,11 +61,115 @@ def test_demo_no_serve_twice() -> None:
     assert "目标分解 / decomposition: 21 city targets" in first.output
     decomposed = RegionalTarget.objects.filter(plan__code="sichuan-14fyp", indicator__code="energy_intensity")
     assert decomposed.count() == 21 and not decomposed.filter(decomposition=None).exists()
-    assert DecompositionRun.objects.get().is_illustrative
+    # one run for the intensity target and one per amount target (six in sichuan-14fyp)
+    assert DecompositionRun.objects.count() == 7 and not DecompositionRun.objects.filter(is_illustrative=False).exists()
 
     second = runner.invoke(cli, ["demo", "--no-serve"])
     assert second.exit_code == 0, second.output + repr(second.exception)
     assert "already imported" in second.output and "(unchanged)" in second.output
-    assert "unchanged; 示例分解" in second.output and DecompositionRun.objects.count() == 1
+    assert "unchanged; 示例分解" in second.output and DecompositionRun.objects.count() == 7
     assert counts == (Region.objects.count(), Plan.objects.count(), Target.objects.count(),
                       Observation.objects.count(), ImportBatch.objects.count(), User.objects.count())
+
+
+# --- serving mode: web server, HJ 212 gateway and simulated loggers as one unit -----------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def demo_database(tmp_path: Path) -> Iterator[str]:
+    """A database only the demo subprocess uses: SQLite in its data directory, or a fresh PostgreSQL one."""
+    url = os.environ.get("ECER_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'ecer.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"ecer_demo_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _packets_seen(url: str) -> int:
+    sql = "SELECT COALESCE(SUM(packets_accepted), 0) FROM monitoring_devicestatus WHERE last_packet_at IS NOT NULL"
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return int(conn.execute(sql).fetchone()[0])  # type: ignore[index]
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        try:
+            return int(conn.execute(sql).fetchone()[0])
+        except sqlite3.OperationalError:  # not migrated yet
+            return 0
+
+
+def _wait(what: str, check: Callable[[], bool], timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{what} not within {timeout} s; demo output:\n{log.read_text()[-3000:]}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def test_demo_serves_gateway_and_simulated_loggers_and_stops_them(tmp_path: Path, demo_database: str) -> None:
+    web, gw = _free_port(), _free_port()
+    log = tmp_path / "demo.out"
+    env = dict(os.environ, ECER_DATA_DIR=str(tmp_path), ECER_DATABASE_URL=demo_database,
+               PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    with log.open("wb") as out:
+        demo = subprocess.Popen([sys.executable, "-m", "ecer", "demo", "--port", str(web), "--gateway-port", str(gw)],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait("/login/ answering", lambda: _answers(f"http://127.0.0.1:{web}/login/"), 60, log)
+        banner = log.read_text()
+        assert f"127.0.0.1:{gw}" in banner and "模拟数采仪（示例）/ simulated data loggers" in banner
+        gateway_pid = int(re.search(r"gateway: \S+ \(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]
+        simulator_pid = int(re.search(r"simulated data loggers: .*\(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]
+        assert _alive(gateway_pid) and _alive(simulator_pid)
+        socket.create_connection(("127.0.0.1", gw), timeout=5).close()
+        _wait("a DeviceStatus with a packet", lambda: _packets_seen(demo_database) > 0, 25, log)
+
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=20)
+        assert not _alive(gateway_pid) and not _alive(simulator_pid), log.read_text()[-2000:]
+        assert _port_free(web) and _port_free(gw)
+        assert "stopped:" in (tmp_path / "demo-monitoring.log").read_text()  # the gateway shut down cleanly
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()

@@ -63,7 +63,10 @@ def test_saved_decomposition_becomes_the_cities_targets_with_provenance() -> Non
     assert not again.changed and again.run.pk == run_.pk
     other = decompose_from_database(PLAN, margin_pct=1.0)
     assert other.changed and other.replaced == 21
-    assert DecompositionRun.objects.count() == 2
+    # the intensity run is replaced; the six amount runs of the same call are unchanged (same inputs)
+    assert DecompositionRun.objects.filter(indicator__code="energy_intensity").count() == 2
+    assert DecompositionRun.objects.count() == 2 + 6
+    assert not any(a.changed for a in other.amounts) and len(other.amounts) == 6
     replaced = {r["region"]: r for r in other.run.replaced}
     assert replaced["510800"]["basic"] == targets["510800"].basic_value
     assert replaced["510800"]["decomposition_run"] == run_.pk

@@ -5,6 +5,9 @@ counted, 发改环资〔2022〕803号; a city without any raw-material figure ha
 nationally listed projects are not deducted here, since they are waived only in an assessment
 (1310号). GDP is the base year's current-price `gdp_current`, which is the constant-price value at
 base-year prices.
+
+Amount targets (`ecer.core.decomposition_amounts`) take each city's value of a basis variable in
+the base year (`basis_values`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from ecer.accounting.inputs import RegionInfo
 from ecer.accounting.panels import PanelSet
 from ecer.core.decomposition import CityBase
+from ecer.core.decomposition_amounts import BasisValue
 
 VARIABLES = ("energy_total", "energy_raw_material", "gdp_current")
 
@@ -48,3 +52,26 @@ def city_bases(data: PanelSet, cities: Sequence[RegionInfo], base_year: int, gro
         illustrative = illustrative or any(
             (city.code, v, base_year) in data.illustrative_keys for v in VARIABLES)
     return DecompositionInputs(bases, inputs, illustrative)
+
+
+@dataclass(frozen=True)
+class BasisInputs:
+    values: list[BasisValue]
+    inputs: list[dict[str, Any]]
+    illustrative: bool
+
+
+def basis_values(data: PanelSet, cities: Sequence[RegionInfo], variable: str, year: int) -> BasisInputs:
+    """Each city's value of the basis variable of an amount decomposition in `year` (a city without
+    one is left out, and the decomposition then names it as missing)."""
+    values, inputs, illustrative = [], [], False
+    for city in cities:
+        refs = data.inputs_for(city.code, [variable], [year])
+        if not refs:
+            continue
+        value = float(data.panels[variable].values[data.regions.index(city.code), data.years.index(year)])
+        values.append(BasisValue(city.code, city.name_zh, value))
+        inputs.append({"region": city.code, "name_zh": city.name_zh, "year": year,
+                       "values": [r.to_dict() for r in refs]})
+        illustrative = illustrative or (city.code, variable, year) in data.illustrative_keys
+    return BasisInputs(values, inputs, illustrative)

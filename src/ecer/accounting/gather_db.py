@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ecer.accounting.decomposition_notes import RunInfo, decomposition_note
 from ecer.accounting.inputs import IndicatorInfo, PlanInputs, RegionalTargetInput, RegionInfo, TargetInput
 from ecer.accounting.panels import PanelBuilder, PanelSet
 from ecer.core.errors import AccountingInputError
@@ -23,12 +24,9 @@ def _regional_input(rt: Any, plan_version: str) -> RegionalTargetInput:
         return RegionalTargetInput(rt.region.code, rt.indicator.code, rt.basic_value, rt.incentive_value, annual,
                                    "RegionalTarget", plan_version)
     day = run.created_at.date().isoformat()
-    basis = "示例数据测算，非正式下达" if run.is_illustrative else "据统计数据测算"
-    note = (f"{rt.region.name_zh}目标由全省目标分解而来（目标分解第{run.pk}号，{run.method_name_zh}，{day}，{basis}）："
-            f"基本目标下降{rt.basic_value:g}%"
-            + (f"，激励目标下降{rt.incentive_value:g}%" if rt.incentive_value is not None else "")
-            + f"。/ Target decomposed from the provincial target by run #{run.pk} ({run.method} v{run.rule_version}, "
-            f"{day}{', illustrative data' if run.is_illustrative else ''}).")
+    info = RunInfo(run.pk, run.method, run.method_name_zh, run.rule_version, day, run.is_illustrative,
+                   run.parameters, run.outputs)
+    note = decomposition_note(info, rt.region.code, rt.region.name_zh, rt.basic_value, rt.incentive_value)
     label = "illustrative" if run.is_illustrative else "statistics"
     return RegionalTargetInput(
         rt.region.code, rt.indicator.code, rt.basic_value, rt.incentive_value, annual,

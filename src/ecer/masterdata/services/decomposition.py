@@ -32,17 +32,66 @@ class SavedDecomposition:
     run: DecompositionRun
     changed: bool  # False: an identical run's targets were already current; nothing was written
     replaced: int  # how many regional targets the run replaced
-
-
-def _fingerprint(parameters: dict[str, Any], inputs: list[dict[str, Any]]) -> str:
-    text = json.dumps({"method": METHOD, "version": RULE_VERSION, "parameters": parameters, "inputs": inputs},
-                      sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    #: the plan's amount targets decomposed in the same call (`decompose_from_database`), one run each
+    amounts: tuple[SavedDecomposition, ...] = ()
 
 
 def _is_current(run: DecompositionRun | None, fingerprint: str, n_regions: int) -> bool:
     return (run is not None and run.fingerprint == fingerprint
             and RegionalTarget.objects.filter(decomposition=run).count() == n_regions)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What a decomposition method hands to storage: its identity, parameters, inputs, every step's
+    output, and the targets per region `(region_code, basic, incentive)`."""
+
+    indicator: str
+    method: str
+    method_name_zh: str
+    rule_version: str
+    parameters: dict[str, Any]
+    inputs: list[dict[str, Any]]
+    outputs: dict[str, Any]
+    targets: list[tuple[str, float, float | None]]
+
+
+def store_run(plan_code: str, record: RunRecord, data_source: str, illustrative: bool,
+              user: AbstractBaseUser | None = None) -> SavedDecomposition:
+    """Store a decomposition run and make its targets the plan's current ones for the indicator (the
+    rule of the module docstring). Raises LookupError when the plan or a region is not loaded."""
+    plan = Plan.objects.filter(code=plan_code).first()
+    if plan is None:
+        raise LookupError(f"plan '{plan_code}' is not loaded in the database (run `ecer demo` or load the plan)")
+    indicator = Indicator.objects.get(code=record.indicator)
+    text = json.dumps({"method": record.method, "version": record.rule_version, "parameters": record.parameters,
+                       "inputs": record.inputs}, sort_keys=True, ensure_ascii=False, default=str)
+    fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with transaction.atomic():
+        latest = DecompositionRun.objects.filter(plan=plan, indicator=indicator).first()
+        if _is_current(latest, fingerprint, len(record.targets)):
+            assert latest is not None
+            return SavedDecomposition(latest, changed=False, replaced=0)
+        old = list(RegionalTarget.objects.filter(plan=plan, indicator=indicator).select_related("region"))
+        run = DecompositionRun.objects.create(
+            plan=plan, indicator=indicator, method=record.method, method_name_zh=record.method_name_zh,
+            rule_version=record.rule_version, parameters=record.parameters, inputs=record.inputs,
+            outputs=record.outputs, data_source=data_source, fingerprint=fingerprint, is_illustrative=illustrative,
+            created_by=user if user is not None and user.is_authenticated else None,
+            replaced=[{"region": t.region.code, "basic": t.basic_value, "incentive": t.incentive_value,
+                       "annual": t.annual, "decomposition_run": t.decomposition_id} for t in old],
+        )
+        RegionalTarget.objects.filter(pk__in=[t.pk for t in old]).delete()
+        regions = {r.code: r for r in Region.objects.filter(code__in=[code for code, _, _ in record.targets])}
+        unknown = [code for code, _, _ in record.targets if code not in regions]
+        if unknown:
+            raise LookupError(f"region(s) {', '.join(unknown)} not loaded in the database")
+        RegionalTarget.objects.bulk_create([
+            RegionalTarget(plan=plan, region=regions[code], indicator=indicator, basic_value=basic,
+                           incentive_value=incentive, annual={}, decomposition=run)
+            for code, basic, incentive in record.targets
+        ])
+    return SavedDecomposition(run, changed=True, replaced=len(old))
 
 
 def save_decomposition(
@@ -58,55 +107,32 @@ def save_decomposition(
     `inputs`: per city, the base-year values used and their data versions; `data_source`: "database"
     or the statistics file's name and sha256. Raises LookupError when the plan is not loaded.
     """
-    plan = Plan.objects.filter(code=plan_code).first()
-    if plan is None:
-        raise LookupError(f"plan '{plan_code}' is not loaded in the database (run `ecer demo` or load the plan)")
-    indicator = Indicator.objects.get(code=INDICATOR)
     parameters = json.loads(json.dumps(dataclasses.asdict(result.params), default=str))
-    fingerprint = _fingerprint(parameters, inputs)
-    allocations = result.allocations
-    with transaction.atomic():
-        latest = DecompositionRun.objects.filter(plan=plan, indicator=indicator).first()
-        if _is_current(latest, fingerprint, len(allocations)):
-            assert latest is not None
-            return SavedDecomposition(latest, changed=False, replaced=0)
-        old = list(RegionalTarget.objects.filter(plan=plan, indicator=indicator).select_related("region"))
-        outputs = {"allocations": [dataclasses.asdict(a) for a in allocations],
-                   "check": dataclasses.asdict(result.check), "shift_pct": result.shift_pct,
-                   "provincial_productivity_10k_yuan_per_tce": result.provincial_productivity_10k_yuan_per_tce,
-                   "notes": list(result.notes)}
-        run = DecompositionRun.objects.create(
-            plan=plan, indicator=indicator, method=METHOD, method_name_zh=METHOD_NAME_ZH, rule_version=RULE_VERSION,
-            parameters=parameters, inputs=inputs, outputs=outputs, data_source=data_source, fingerprint=fingerprint,
-            is_illustrative=illustrative, created_by=user if user is not None and user.is_authenticated else None,
-            replaced=[{"region": t.region.code, "basic": t.basic_value, "incentive": t.incentive_value,
-                       "annual": t.annual, "decomposition_run": t.decomposition_id} for t in old],
-        )
-        RegionalTarget.objects.filter(pk__in=[t.pk for t in old]).delete()
-        regions = {r.code: r for r in Region.objects.filter(code__in=[a.region_code for a in allocations])}
-        unknown = [a.region_code for a in allocations if a.region_code not in regions]
-        if unknown:
-            raise LookupError(f"region(s) {', '.join(unknown)} not loaded in the database")
-        RegionalTarget.objects.bulk_create([
-            RegionalTarget(plan=plan, region=regions[a.region_code], indicator=indicator,
-                           basic_value=a.basic_reduction_pct, incentive_value=a.incentive_reduction_pct,
-                           annual={}, decomposition=run)
-            for a in allocations
-        ])
-    return SavedDecomposition(run, changed=True, replaced=len(old))
+    outputs = {"allocations": [dataclasses.asdict(a) for a in result.allocations],
+               "check": dataclasses.asdict(result.check), "shift_pct": result.shift_pct,
+               "provincial_productivity_10k_yuan_per_tce": result.provincial_productivity_10k_yuan_per_tce,
+               "notes": list(result.notes)}
+    targets = [(a.region_code, a.basic_reduction_pct, a.incentive_reduction_pct) for a in result.allocations]
+    record = RunRecord(INDICATOR, METHOD, METHOD_NAME_ZH, RULE_VERSION, parameters, inputs, outputs, targets)
+    return store_run(plan_code, record, data_source, illustrative, user)
 
 
 def decompose_from_database(plan_code: str, **params: Any) -> SavedDecomposition:
     """Decompose the plan's energy-intensity reduction target to the cities of the plan's region from
-    the current approved base-year observations, and save it (what `ecer demo` runs).
+    the current approved base-year observations, and save it (what `ecer demo` runs); then, in the
+    same call, its amount targets (`decomposition_amounts.decompose_amounts_from_database`), whose
+    runs are in the result's `amounts`.
 
     `params`: keyword arguments of `ecer.core.decomposition.DecompositionParams` other than the
-    plan's reduction and years (margin_pct, incentive_extra_pct, ...), and `growth_pct` (default 6.0).
+    plan's reduction and years (margin_pct, incentive_extra_pct, ...), `growth_pct` (default 6.0),
+    `amounts` (per amount indicator, overrides of its parameters: basis, basis_year, margin_pct,
+    round_step, incentive_extra_pct) and `decompose_amounts` (default True).
     Raises LookupError (plan or target missing) or AccountingInputError (unusable data, named).
     """
     from ecer.accounting.decomposition import VARIABLES, city_bases
     from ecer.accounting.gather_db import load_panels, plan_inputs_from_db, region_info
     from ecer.core.decomposition import DecompositionParams, decompose
+    from ecer.masterdata.services.decomposition_amounts import decompose_amounts_from_database
 
     plan = plan_inputs_from_db(plan_code)
     target = next((t for t in plan.targets if t.indicator.code == INDICATOR and t.kind == "reduction"),
@@ -116,8 +142,13 @@ def decompose_from_database(plan_code: str, **params: Any) -> SavedDecomposition
     root = Region.objects.get(code=target.region.code)
     cities = [region_info(r) for r in Region.objects.get_children(root) if r.level == "city"]
     growth = params.pop("growth_pct", 6.0)
+    amounts = params.pop("amounts", None)
+    with_amounts = params.pop("decompose_amounts", True)
     data = load_panels([c.code for c in cities], VARIABLES, [target.base_year])
     gathered = city_bases(data, cities, target.base_year, growth, {})
     result = decompose(gathered.bases, DecompositionParams(target.value, target.base_year, target.target_year, **params),
                        expected_codes=[c.code for c in cities])
-    return save_decomposition(plan_code, result, gathered.inputs, "database", gathered.illustrative)
+    saved = save_decomposition(plan_code, result, gathered.inputs, "database", gathered.illustrative)
+    if not with_amounts:
+        return saved
+    return dataclasses.replace(saved, amounts=decompose_amounts_from_database(plan_code, cities, amounts))
