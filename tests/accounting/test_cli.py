@@ -38,7 +38,15 @@ def test_progress_csv_and_table() -> None:
     assert {r["region_code"] for r in rows} >= {"510000", "510100", "513400"}
     assert any(r["region_name"] == "Guangyuan" or "Guangyuan" in r["region_name"] for r in rows)
     code, out = run("progress", "-y", "2023", "-r", "510000")
-    assert code == 0 and "energy_intensity" in out and "illustrative" in out
+    assert code == 0 and "illustrative" in out
+    header, first = out.splitlines()[:2]
+    # for people: Chinese headers, the code once and the indicator's Chinese name, unit and light in words
+    assert header.split() == ["地区代码", "地区", "代码", "指标", "年份", "单位", "实际", "进度要求", "差距", "完成进度%",
+                              "预警灯", "年度灯", "状态"]
+    assert first.split()[:6] == ["510000", "四川省", "energy_intensity", "单位地区生产总值能源消耗（能耗强度）", "2023", "%"]
+    assert first.count("energy_intensity") == 1 and first.split()[-3] in ("绿灯", "黄灯", "红灯")
+    code, out = run("progress", "-y", "2023", "-r", "510000", "--lang", "en")
+    assert code == 0 and "energy intensity of GDP" in out and "10⁴ tonnes" in out and "region_code  region" in out
 
 
 def test_explain_both_languages_with_inputs() -> None:

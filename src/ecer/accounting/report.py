@@ -9,9 +9,21 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: Columns of the table and CSV renderings, in order.
+#: Columns of the CSV rendering (machine-friendly: codes), in order.
 COLUMNS = ("region_code", "region_name", "target_code", "indicator", "year", "value_unit", "actual", "required",
            "gap", "completion_pct", "light", "light_annual", "status")
+
+#: Columns of the table rendering (for people: names in the chosen language; the target code once,
+#: for `ecer explain`), with their headers per language.
+TABLE_COLUMNS = ("region_code", "region_name", "target_code", "indicator_name", "year", "unit", "actual", "required", "gap",
+                 "completion_pct", "light", "light_annual", "status")
+TABLE_HEADERS = {
+    "zh": ("地区代码", "地区", "代码", "指标", "年份", "单位", "实际", "进度要求", "差距", "完成进度%", "预警灯", "年度灯", "状态"),
+    "en": ("region_code", "region", "code", "indicator", "year", "unit", "actual", "required", "gap", "completion_%",
+           "light", "annual_light", "status"),
+}
+WORDS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "not_assessed": "不评价", "ok": "正常",
+            "no_target": "无目标", "error": "错误"}
 
 
 @dataclass
@@ -57,6 +69,9 @@ class ReportRow:
 
     def region_name(self, lang: str) -> str:
         return self.region_name_en if lang == "en" and self.region_name_en else self.region_name_zh
+
+    def indicator_name(self, lang: str) -> str:
+        return self.indicator_name_en if lang == "en" and self.indicator_name_en else self.indicator_name_zh
 
     def explanation(self, lang: str) -> str:
         if self.status != "ok":
@@ -114,9 +129,31 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def unit_name(code: str, lang: str, units: dict[str, Any]) -> str:
+    if code == "pct":
+        return "%"
+    unit = units.get(code)
+    return code if unit is None else (unit.name_en if lang == "en" else unit.name_zh)
+
+
+def _table_row(row: ReportRow, lang: str, units: dict[str, Any]) -> list[str]:
+    values = {c: getattr(row, c, None) for c in TABLE_COLUMNS}
+    values.update(region_name=row.region_name(lang), indicator_name=row.indicator_name(lang),
+                  unit=unit_name(row.value_unit, lang, units))
+    if lang == "zh":
+        for key in ("light", "light_annual", "status"):
+            values[key] = WORDS_ZH.get(values[key] or "", values[key])
+    return [_cell(values[c]) for c in TABLE_COLUMNS]
+
+
 def render_table(report: ProgressReport, lang: str = "zh") -> str:
-    header = list(COLUMNS)
-    body = [_flat(r, lang) for r in report.rows]
+    """Aligned text for people: region and indicator names and unit names in `lang` (codes stay in
+    the CSV and JSON renderings)."""
+    from ecer.catalogs.units import load_units
+
+    units: dict[str, Any] = dict(load_units())
+    header = list(TABLE_HEADERS["en" if lang == "en" else "zh"])
+    body = [_table_row(r, lang, units) for r in report.rows]
     widths = [max(_width(h), *(_width(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines += ["  ".join(_pad(c, w) for c, w in zip(b, widths, strict=True)).rstrip() for b in body]

@@ -63,10 +63,18 @@ def _fmt(value: Any) -> str:
     return "-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
 
 
+def _unit(row: Any, zh: bool) -> str:
+    """The unit's name in the language (万吨 / 10⁴ tonnes), not its code."""
+    from ecer.accounting.report import unit_name
+    from ecer.catalogs.units import load_units
+
+    return unit_name(row.value_unit, "zh" if zh else "en", dict(load_units()))
+
+
 def _figures(row: Any, zh: bool) -> list[tuple[str, Any, str]]:
     """(label, value, unit) of the row's figures, worded for a reduction or a level target."""
     pct = row.value_unit == "pct"
-    unit = "%" if pct else row.value_unit
+    unit = _unit(row, zh)
     points = ("个百分点" if zh else "percentage points") if pct else unit
     if pct:
         labels = (("累计降低（实际）", "cumulative reduction (actual)"), ("进度要求（累计降低）", "progress requirement"),
@@ -85,7 +93,7 @@ def _target_line(row: Any, zh: bool) -> str | None:
     if row.target_value is None:
         return None
     pct = row.value_unit == "pct"
-    unit = "%" if pct else f" {row.value_unit}"
+    unit = "%" if pct else ("" if zh else " ") + _unit(row, zh)
     incentive = row.target_incentive
     if zh:
         verb = "下降" if pct else ""

@@ -1,0 +1,67 @@
+"""Acceptance: after `ecer demo --no-serve`, `ecer progress --year 2023 --format json` gives every region
+and indicator of sichuan-14fyp its light, and `ecer explain` says why (and where a city amount came
+from), in Chinese and English."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+
+from ecer.cli.main import cli
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_region_and_indicator_has_a_light_and_an_explanation() -> None:
+    from ecer.masterdata.models import Region, RegionalTarget, Target
+
+    run("demo", "--no-serve")
+    report = json.loads(run("progress", "--year", "2023", "--format", "json"))
+    rows = report["rows"]
+    province = Region.objects.get(code="510000")
+    regions = {"510000", *(r.code for r in Region.objects.get_children(province))}
+    targets = set(Target.objects.filter(plan__code="sichuan-14fyp").values_list("code", flat=True))
+    assert len(regions) == 22 and len(targets) == 24
+    # one row per region × target, each with a light and its bilingual explanation
+    assert {(r["region_code"], r["target_code"]) for r in rows} == {(g, t) for g in regions for t in targets}
+    assert len(rows) == 22 * 24
+    missing = [(r["region_code"], r["target_code"], r["status"], r["error"]) for r in rows
+               if r["status"] != "ok" or r["light"] not in ("green", "yellow", "red")]
+    assert missing == []
+    assert all(r["explanation_zh"] and r["explanation_en"] for r in rows)
+    assert report["illustrative_data"] is True
+
+    # the six amount targets: the cities' amounts add up to (at least) the provincial amount
+    amounts = {"cod_key_project_reduction": 14.92, "nh3n_key_project_reduction": 0.79,
+               "nox_key_project_reduction": 5.95, "voc_key_project_reduction": 2.53,
+               "sewage_pipe_new_length": 1.3, "sewage_capacity_new": 300.0}
+    for code, total in amounts.items():
+        city = RegionalTarget.objects.filter(plan__code="sichuan-14fyp", indicator__code=code)
+        values = [t.basic_value for t in city]
+        assert len(values) == 21 and min(values) >= 0
+        assert total <= math.fsum(values) <= total + 21 * 0.0001
+        assert not city.filter(decomposition=None).exists()
+        assert all(t.decomposition.is_illustrative for t in city.select_related("decomposition"))
+        chengdu = next(r for r in rows if r["region_code"] == "510100" and r["indicator"] == code)
+        assert chengdu["target_value"] == city.get(region__code="510100").basic_value
+
+    out = run("explain", "成都", "cod_key_project_reduction", "2023", "--lang", "both")
+    first, second = out.splitlines()[:2]
+    assert first.startswith("成都市 2023年化学需氧量重点工程减排量为") and "进度要求达到" in first
+    assert second.startswith("Chengdu: COD reduction by key projects was") and "progress requirement: at least" in second
+    assert "按基数占比分摊法" in out and "示例数据测算，非正式下达" in out
+    assert "按2020年地区生产总值(现价)占比分摊" in out and "全省14.92万吨" in out
+    assert "decomposition.pro_rata_basis" in out and "not an issued target" in out
