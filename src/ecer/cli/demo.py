@@ -1,16 +1,29 @@
 """`ecer demo`: a working installation in one command — database, catalogs, plans, illustrative data,
-demo accounts — then a local web server."""
+demo accounts — then a local web server, with the HJ 212 gateway and simulated data loggers
+(示例) as child processes so the monitoring pages are live."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import socket
+import sys
 from importlib import resources
 from pathlib import Path
 
 import click
 
+from ecer.gateway.supervise import Children, wait_for_line
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DEMO_PLAN = "sichuan-14fyp"
+# The simulated loggers: real-time data every SIM_INTERVAL_S, minute data every SIM_MINUTE_S, the last
+# SIM_BACKFILL_H hours of hourly data on first connect, every SIM_EXCEED_EVERY-th upload above a limit.
+SIM_INTERVAL_S = 10
+SIM_MINUTE_S = 60
+SIM_BACKFILL_H = 6
+SIM_EXCEED_EVERY = 7
 
 
 def illustrative_dataset() -> Path:
@@ -62,7 +75,7 @@ def _decompose() -> None:
                f"(run {saved.run.pk}, {state}; 示例分解 / illustrative)")
 
 
-def _print_logins(url: str) -> None:
+def _print_logins(url: str, monitoring: list[str]) -> None:
     from ecer.masterdata.services.accounts import ensure_demo_accounts
 
     accounts = ensure_demo_accounts()
@@ -70,10 +83,50 @@ def _print_logins(url: str) -> None:
     click.echo("=" * 72)
     click.echo(f"  ECER 演示 / demo:  {url}")
     click.echo("  示例数据（非官方统计）/ Illustrative data — not official statistics")
+    for line in monitoring:
+        click.echo(f"  {line}")
     click.echo("  演示账号 / demo logins (用户名 / user, 密码 / password):")
     for acc in accounts:
         click.echo(f"    {acc.username:<10} {acc.password:<16} {acc.label_zh} / {acc.label_en}")
     click.echo("=" * 72)
+
+
+def _check_port_free(host: str, port: int, what: str) -> None:
+    """Fail before starting anything when a port is taken (runserver would exit without cleanup)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(f"{what} port {host}:{port} is not available ({exc.strerror}); "
+                                       f"choose another with --{'gateway-' if 'gateway' in what else ''}port") from exc
+
+
+def _start_monitoring(children: Children, gateway_port: int) -> list[str]:
+    """Start the gateway (loopback only) and the simulator; returns the banner lines."""
+    from ecer import config
+
+    data_dir = config.data_dir()
+    env = dict(os.environ, ECER_DATA_DIR=str(data_dir))
+    log = data_dir / "demo-monitoring.log"
+    gateway = children.start("gateway", ["hj212", "serve", "--host", "127.0.0.1", "--port", str(gateway_port),
+                                         "--data-dir", str(data_dir), "--status-seconds", "2",
+                                         "--flush-seconds", "2"], env, log, capture=True)
+    wait_for_line(gateway, "listening on", timeout=60)
+    simulator = children.start("simulator", [
+        "hj212", "simulate", "--from-registry", "--forever", "--port", str(gateway_port),
+        "--interval", str(SIM_INTERVAL_S), "--minute-every", str(SIM_MINUTE_S),
+        "--backfill-hours", str(SIM_BACKFILL_H), "--exceed-every", str(SIM_EXCEED_EVERY)], env, log)
+    return [f"HJ 212 网关 / gateway: 127.0.0.1:{gateway_port} (pid {gateway.pid})",
+            f"模拟数采仪（示例）/ simulated data loggers: registered demo devices, every {SIM_INTERVAL_S} s "
+            f"(pid {simulator.pid})",
+            f"监测日志 / monitoring log: {log}"]
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # SystemExit unwinds runserver like Ctrl-C does, so the `finally` below stops the children.
+    sys.exit(128 + signum)
 
 
 @click.command()
@@ -81,11 +134,15 @@ def _print_logins(url: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="prepare everything, do not start the web server")
 @click.option("--reset", is_flag=True, help="empty the database first (all data in it is lost)")
-def demo(host: str, port: int, no_serve: bool, reset: bool) -> None:
-    """Set up a demo installation in ECER_DATA_DIR and serve it (演示).
+@click.option("--gateway-port", default=9212, show_default=True, type=int,
+              help="HJ 212 gateway port (always on 127.0.0.1)")
+@click.option("--no-gateway", is_flag=True, help="do not start the HJ 212 gateway and the simulated loggers")
+def demo(host: str, port: int, no_serve: bool, reset: bool, gateway_port: int, no_gateway: bool) -> None:
+    """Set up a demo installation in ECER_DATA_DIR and serve it (演示), with the HJ 212 gateway and
+    simulated data loggers (示例) feeding the monitoring pages.
 
     Idempotent: running it again keeps the data, reloads only what changed and resets the demo
-    passwords.
+    passwords. The gateway and simulator are child processes, stopped when the demo stops.
     """
     from ecer import config
     from ecer.site.django_setup import setup
@@ -94,9 +151,25 @@ def demo(host: str, port: int, no_serve: bool, reset: bool) -> None:
     setup()
     _load_everything(reset)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    _print_logins(url)
     if no_serve:
+        _print_logins(url, [])
         return
+    _check_port_free(host, port, "web")
+    if not no_gateway:
+        _check_port_free("127.0.0.1", gateway_port, "gateway")
+    children = Children()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        _serve(host, port, url, children, None if no_gateway else gateway_port)
+    finally:
+        children.stop_all()
+
+
+def _serve(host: str, port: int, url: str, children: Children, gateway_port: int | None) -> None:
+    monitoring = ["在线监测：未启动网关 / monitoring: gateway not started (--no-gateway)"]
+    if gateway_port is not None:
+        monitoring = _start_monitoring(children, gateway_port)
+    _print_logins(url, monitoring)
     if host not in LOOPBACK:
         click.echo("警告 / warning: the demo passwords are public; listening beyond this machine exposes them.")
     from django.conf import settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from pathlib import Path
 
 import click
@@ -51,13 +52,33 @@ def serve(host: str, port: int, data_dir: Path | None, idle_timeout: float, max_
 @click.option("--speedup", default=1.0, show_default=True, help="send N× faster while DataTime keeps cadence")
 @click.option("--prefix", default="SIM", show_default=True, help="MN prefix")
 @click.option("--register", is_flag=True, help="create the simulated devices in the registry first")
+@click.option("--from-registry", is_flag=True,
+              help="play the active registered devices (their MN, PW, edition, limits) instead of new ones")
+@click.option("--forever", is_flag=True, help="run until SIGTERM / Ctrl-C instead of --duration")
+@click.option("--backfill-hours", default=0, show_default=True,
+              help="on first connect, send this many past hours of hourly data (2061)")
+@click.option("--exceed-every", default=0, show_default=True,
+              help="every N-th upload of a logger has one factor above its permitted limit (0 = never)")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 def simulate(host: str, port: int, loggers: int, interval: float, minute_every: int, editions: str,
-             duration: float, speedup: float, prefix: str, register: bool, as_json: bool) -> None:
+             duration: float, speedup: float, prefix: str, register: bool, from_registry: bool, forever: bool,
+             backfill_hours: int, exceed_every: int, as_json: bool) -> None:
     """Simulate N data loggers (数采仪) against a gateway and report acks and latencies."""
-    from ecer.gateway.simulator import Simulator, make_specs, register_devices
+    from ecer.gateway.simulator import Simulator, make_specs, register_devices, registry_specs
 
-    specs = make_specs(loggers, [e.strip() for e in editions.split(",") if e.strip()], prefix=prefix)
+    if from_registry:
+        from ecer.site.django_setup import setup
+
+        setup()
+        specs = registry_specs()
+        if not as_json:
+            click.echo(f"simulating {len(specs)} registered device(s): {', '.join(s.mn for s in specs)}", err=True)
+        if not specs:
+            raise click.ClickException("no active device in the registry (run `ecer demo --no-serve` first)")
+        register = False
+        loggers = len(specs)
+    else:
+        specs = make_specs(loggers, [e.strip() for e in editions.split(",") if e.strip()], prefix=prefix)
     if register:
         from ecer.site.django_setup import setup
 
@@ -65,13 +86,15 @@ def simulate(host: str, port: int, loggers: int, interval: float, minute_every: 
         created = register_devices(specs)
         if not as_json:
             click.echo(f"registered {created} new device(s) ({len(specs) - created} already known)")
-    if duration <= 0 or not specs:
+    if (duration <= 0 and not forever) or not specs:
         return
-    sim = Simulator(host, port, specs, interval=interval, minute_every=minute_every, speedup=speedup)
-    stats = asyncio.run(sim.run(duration))
+    sim = Simulator(host, port, specs, interval=interval, minute_every=minute_every, speedup=speedup,
+                    backfill_hours=backfill_hours, exceed_every=exceed_every)
+    started = time.monotonic()
+    stats = asyncio.run(sim.run(None if forever else duration))
     summary = stats.summary()
     summary["loggers"] = loggers
-    summary["duration_s"] = duration
+    summary["duration_s"] = round(time.monotonic() - started, 1) if forever else duration
     if as_json:
         click.echo(json.dumps(summary))
     else:

@@ -5,13 +5,20 @@ data (2051) every `minute_every` seconds and hourly data (2061) on the hour, wit
 and measures the time to the 9014 ack. Like real loggers it reconnects after a lost connection
 and re-sends what was not acknowledged. `speedup` > 1 compresses time: packets go out `speedup`
 times faster while DataTime advances at the nominal cadence (used by the crash test).
+
+For the demo (`--from-registry`) the loggers are the registered devices with their MN, PW, edition
+and permitted limits; on first connect each re-sends `backfill_hours` of hourly data (as a logger
+does after an outage) so hourly averages exist at once, and every `exceed_every`-th upload carries
+one limited factor above its limit, so exceedances can be seen.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import random
+import signal
 import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -35,6 +42,7 @@ class LoggerSpec:
     pw: str
     edition: Edition
     kind: str  # water | air
+    limits: tuple[tuple[str, float], ...] = ()  # (factor 2017 code, permitted limit), for exceedances
 
 
 def make_specs(n: int, editions: list[str], prefix: str = "SIM", seed: int = 212) -> list[LoggerSpec]:
@@ -49,12 +57,17 @@ def make_specs(n: int, editions: list[str], prefix: str = "SIM", seed: int = 212
     return specs
 
 
-def build_upload(spec: LoggerSpec, cn: str, data_time: dt.datetime, qn: str, rng: random.Random) -> bytes:
+def build_upload(spec: LoggerSpec, cn: str, data_time: dt.datetime, qn: str, rng: random.Random,
+                 exceed: str | None = None) -> bytes:
+    """One upload; `exceed` names a factor (2017 code) whose value is put 10–50 % above its limit."""
     old = spec.edition is Edition.HJT212_2005
+    limits = dict(spec.limits)
     groups: list[dict[str, object]] = [{"DataTime": data_time.strftime("%Y%m%d%H%M%S")}]
     for code, code_2005, typical, spread in WATER if spec.kind == "water" else AIR:
         factor = code_2005 if old else code
         value = max(0.0, rng.gauss(typical, spread / 3))
+        if code == exceed and code in limits:
+            value = limits[code] * rng.uniform(1.1, 1.5)
         if cn == "2011":
             group: dict[str, object] = {f"{factor}-Rtd": f"{value:.3f}"}
         else:
@@ -120,6 +133,8 @@ class SimLogger:
         self.outstanding: dict[str, tuple[float, bytes]] = {}  # qn -> (sent at, frame)
         self.transport: asyncio.Transport | None = None
         self._last_qn = 0
+        self._uploads = 0
+        self._backfilled = False
 
     def _qn(self) -> str:
         now = dt.datetime.now()
@@ -171,13 +186,18 @@ class SimLogger:
 
     async def _session(self, client: _Client) -> None:
         sim = self.sim
+        if not self._backfilled:
+            self._backfilled = True
+            self._backfill(sim.data_clock())
         while not sim.stopping and not client.lost.done():
             data_time = sim.data_clock()
             self._tick(data_time)
             wait = sim.interval / sim.speedup
             await asyncio.wait([client.lost], timeout=wait)
         if sim.stopping and self.transport is not None:
-            await asyncio.wait([client.lost], timeout=sim.drain_seconds)  # let the last acks arrive
+            deadline = time.monotonic() + sim.drain_seconds  # let the last acks arrive
+            while self.outstanding and not client.lost.done() and time.monotonic() < deadline:
+                await asyncio.wait([client.lost], timeout=0.05)
             self.transport.close()
 
     def _tick(self, data_time: dt.datetime) -> None:
@@ -193,16 +213,28 @@ class SimLogger:
             start = dt.datetime.fromtimestamp(seconds // 3600 * 3600 - 3600)
             self._upload("2061", start)
 
+    def _backfill(self, now: dt.datetime) -> None:
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        for back in range(self.sim.backfill_hours, 0, -1):
+            self._upload("2061", hour - dt.timedelta(hours=back))
+
     def _upload(self, cn: str, data_time: dt.datetime) -> None:
         qn = self._qn()
-        self.send(build_upload(self.spec, cn, data_time, qn, self.rng), qn)
+        self._uploads += 1
+        exceed = None
+        every = self.sim.exceed_every
+        if every and self.spec.limits and self._uploads % every == 0:
+            exceed = self.spec.limits[(self._uploads // every) % len(self.spec.limits)][0]
+        self.send(build_upload(self.spec, cn, data_time, qn, self.rng, exceed), qn)
 
 
 class Simulator:
     def __init__(self, host: str, port: int, specs: list[LoggerSpec], interval: float = 30.0,
                  minute_every: int = 600, speedup: float = 1.0, track: bool = False,
-                 drain_seconds: float = 5.0, start: dt.datetime | None = None) -> None:
+                 drain_seconds: float = 5.0, start: dt.datetime | None = None, backfill_hours: int = 0,
+                 exceed_every: int = 0) -> None:
         self.host, self.port, self.specs = host, port, specs
+        self.backfill_hours, self.exceed_every = backfill_hours, exceed_every
         self.interval, self.minute_every, self.speedup = interval, minute_every, speedup
         self.track, self.drain_seconds = track, drain_seconds
         self.stats = SimStats()
@@ -219,10 +251,17 @@ class Simulator:
     def connected(self) -> int:
         return sum(1 for lg in self.loggers if lg.transport is not None and not lg.transport.is_closing())
 
-    async def run(self, duration: float) -> SimStats:
+    async def run(self, duration: float | None) -> SimStats:
+        """Run for `duration` seconds, or (None) until SIGTERM/SIGINT; then drain the last acks."""
         self._t0 = time.monotonic()
         tasks = [asyncio.create_task(lg.run()) for lg in self.loggers]
-        await asyncio.sleep(duration)
+        stop = asyncio.Event()
+        if duration is None:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=duration)
         self.stopping = True
         await asyncio.gather(*tasks, return_exceptions=True)
         return self.stats
@@ -248,3 +287,14 @@ def register_devices(specs: list[LoggerSpec]) -> int:
         Device.objects.bulk_create([Device(mn=s.mn, pw=s.pw, point_id=points[s.mn], edition=s.edition.value)
                                     for s in new])
     return len(new)
+
+
+def registry_specs() -> list[LoggerSpec]:
+    """The active registered devices as loggers (MN, PW, edition, kind and limits from the registry)."""
+    from ecer.monitoring.models import Device
+
+    specs = []
+    for device in Device.objects.filter(active=True).select_related("point").prefetch_related("point__limits"):
+        limits = tuple(sorted((lim.factor_code, lim.limit_value) for lim in device.point.limits.all()))
+        specs.append(LoggerSpec(device.mn, device.pw, Edition(device.edition), device.point.kind, limits))
+    return specs
