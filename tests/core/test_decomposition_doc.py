@@ -18,6 +18,7 @@ from ecer.core.assessment import (
     parse_measures_csv,
 )
 from ecer.core.decomposition import CityBase, DecompositionParams, decompose
+from ecer.core.decomposition_amounts import AmountParams, BasisValue, decompose_amount
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "decomposition-and-assessment.md"
 
@@ -28,6 +29,10 @@ EXAMPLE_CITIES = [
     CityBase("510500", "泸州", 1100.0, 2150.0, 6.5),
 ]
 EXAMPLE_PARAMS = DecompositionParams(provincial_reduction_pct=14.0, base_year=2020, target_year=2025)
+
+EXAMPLE_BASIS = [BasisValue(c.region_code, c.name, c.gdp_100m_yuan) for c in EXAMPLE_CITIES]
+EXAMPLE_AMOUNT = AmountParams("cod_key_project_reduction", 14.92, "10k_t", 2020, 2025, "gdp_current", 2020,
+                              margin_pct=2.0)
 
 EXAMPLE_OUTCOMES = [
     TargetOutcome("510100", "成都", "energy_intensity", 13.0, 16.0),
@@ -70,6 +75,18 @@ def decomposition_block() -> str:
     return "\n".join(lines)
 
 
+def amounts_block() -> str:
+    d = decompose_amount(EXAMPLE_BASIS, EXAMPLE_AMOUNT)
+    lines = ["| city | GDP0 (10⁸ yuan) | share % | raw (10⁴ t) | basic (10⁴ t) |", "|---|---:|---:|---:|---:|"]
+    for a in d.allocations:
+        lines.append(f"| {a.region_code} {a.name} | {a.basis_value:g} | {a.share * 100:.4f} | {a.raw_amount:.6f} "
+                     f"| {a.basic_amount:.4f} |")
+    c = d.check
+    lines += ["", f"Σ basis = {d.basis_total:g}; required A′ = {c.provincial_amount:g} × 1.02 = {c.required_amount:.4f}; "
+              f"Σ basic = {c.sum_basic_amount:.4f} ≥ A′ ≥ A = {c.provincial_amount:g}."]
+    return "\n".join(lines)
+
+
 def assessment_block() -> str:
     rubric = load_rubric("classic-40-60")
     measures = measures_totals(parse_measures_csv(EXAMPLE_MEASURES, "measures.csv"), 60, "measures.csv")
@@ -101,10 +118,15 @@ def test_decomposition_worked_example_matches_the_code() -> None:
     assert _doc_block("decomposition") == expected, "update the doc block to:\n" + expected
 
 
+def test_amounts_worked_example_matches_the_code() -> None:
+    expected = amounts_block()
+    assert _doc_block("amounts") == expected, "update the doc block to:\n" + expected
+
+
 def test_assessment_worked_example_matches_the_code() -> None:
     expected = assessment_block()
     assert _doc_block("assessment") == expected, "update the doc block to:\n" + expected
 
 
 if __name__ == "__main__":
-    print(decomposition_block(), "\n\n", assessment_block(), sep="")
+    print(decomposition_block(), "\n\n", amounts_block(), "\n\n", assessment_block(), sep="")
