@@ -89,7 +89,8 @@ def simulate(host: str, port: int, loggers: int, interval: float, minute_every: 
     if (duration <= 0 and not forever) or not specs:
         return
     sim = Simulator(host, port, specs, interval=interval, minute_every=minute_every, speedup=speedup,
-                    backfill_hours=backfill_hours, exceed_every=exceed_every)
+                    backfill_hours=backfill_hours, exceed_every=exceed_every,
+                    seed=int(time.time()) if from_registry else 0)  # a demo restart is not a replay
     started = time.monotonic()
     stats = asyncio.run(sim.run(None if forever else duration))
     summary = stats.summary()

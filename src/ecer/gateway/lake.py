@@ -22,6 +22,7 @@ row older than the window is checked against the Parquet partition of its date w
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 import uuid
@@ -34,6 +35,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ecer.gateway.segments import fsync_dir
+
+log = logging.getLogger(__name__)
 
 SCHEMA = pa.schema([
     ("mn", pa.string()),
@@ -240,17 +243,45 @@ def _table(rows: Sequence[LakeRow]) -> pa.Table:
     }, schema=SCHEMA)
 
 
+def lake_files(root: Path) -> list[str]:
+    """The committed part files (the gateway writes `.tmp-*` names first, which a reader must skip)."""
+    return sorted(str(p) for p in (root / "measurements").glob("date=*/*.parquet") if not p.name.startswith("."))
+
+
+def _readable(files: list[str]) -> list[str]:
+    """The files whose Parquet footer can be read (a damaged or truncated part must not hide the rest)."""
+    good = []
+    for name in files:
+        try:
+            pq.read_metadata(name)
+        except (OSError, pa.ArrowException):
+            log.warning("lake: skipping unreadable part %s", name)
+            continue
+        good.append(name)
+    return good
+
+
 def query(sql: str, params: Sequence[Any] | None = None, data_dir: Path | None = None) -> list[dict[str, Any]]:
-    """Run SQL over the lake with DuckDB; the table is called `measurements` (plus a `date` column)."""
+    """Run SQL over the lake with DuckDB; the table is called `measurements` (plus a `date` column).
+
+    Safe while the gateway writes: only committed part names are read, and if a part cannot be read
+    (damaged, or removed as an orphan between listing and reading) the query is run again over the
+    parts that can.
+    """
     import duckdb
 
     from ecer import config
 
     root = (data_dir or config.data_dir()) / "lake"
-    con = duckdb.connect()
-    if any((root / "measurements").glob("*/*.parquet")):
-        con.execute(f"CREATE VIEW measurements AS SELECT * FROM read_parquet('{measurements_glob(root)}', "
-                    "hive_partitioning = true, union_by_name = true)")
+    try:
+        return _query(duckdb.connect(), sql, params, lake_files(root))
+    except (duckdb.IOException, duckdb.InvalidInputException):
+        return _query(duckdb.connect(), sql, params, _readable(lake_files(root)))
+
+
+def _query(con: Any, sql: str, params: Sequence[Any] | None, files: list[str]) -> list[dict[str, Any]]:
+    if files:
+        con.read_parquet(files, hive_partitioning=True, union_by_name=True).create_view("measurements")
     else:
         con.register("_empty", pa.Table.from_pylist([], schema=SCHEMA.append(pa.field("date", pa.date32()))))
         con.execute("CREATE VIEW measurements AS SELECT * FROM _empty")

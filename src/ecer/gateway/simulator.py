@@ -129,7 +129,7 @@ class _Client(asyncio.Protocol):
 class SimLogger:
     def __init__(self, spec: LoggerSpec, sim: Simulator, phase: float) -> None:
         self.spec, self.sim, self.phase = spec, sim, phase
-        self.rng = random.Random(spec.mn)
+        self.rng = random.Random(f"{spec.mn}:{sim.seed}")
         self.outstanding: dict[str, tuple[float, bytes]] = {}  # qn -> (sent at, frame)
         self.transport: asyncio.Transport | None = None
         self._last_qn = 0
@@ -232,9 +232,9 @@ class Simulator:
     def __init__(self, host: str, port: int, specs: list[LoggerSpec], interval: float = 30.0,
                  minute_every: int = 600, speedup: float = 1.0, track: bool = False,
                  drain_seconds: float = 5.0, start: dt.datetime | None = None, backfill_hours: int = 0,
-                 exceed_every: int = 0) -> None:
+                 exceed_every: int = 0, seed: int = 0) -> None:
         self.host, self.port, self.specs = host, port, specs
-        self.backfill_hours, self.exceed_every = backfill_hours, exceed_every
+        self.backfill_hours, self.exceed_every, self.seed = backfill_hours, exceed_every, seed
         self.interval, self.minute_every, self.speedup = interval, minute_every, speedup
         self.track, self.drain_seconds = track, drain_seconds
         self.stats = SimStats()

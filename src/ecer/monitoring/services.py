@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
+from ecer.hj212 import describe_factor
 from ecer.monitoring.models import Device, DeviceStatus, MonitoringPoint, PermittedLimit, QuarantinedDevice
 
 log = logging.getLogger(__name__)
@@ -40,39 +43,157 @@ def quarantine() -> list[QuarantinedDevice]:
     return list(QuarantinedDevice.objects.all()[:500])
 
 
+# (CN, field) of each column of the detail page: real-time value, minute average, hourly average.
+SERIES = {"realtime": ("2011", "Rtd"), "minute": ("2051", "Avg"), "hourly": ("2061", "Avg")}
+FLOW_SUFFIX = "00000"  # w00000 / a00000: flows carry no concentration limit
+EXCEEDANCE_WINDOW_HOURS = 24
+
+
 @dataclass(frozen=True)
-class LatestValue:
-    factor: str
-    field: str
-    data_time: Any
-    cn: str
+class Reading:
     value: float | None
+    data_time: dt.datetime  # naive: logger local time (Beijing time for loggers in China)
     flag: str
     limit: float | None
-    unit: str
 
     @property
     def exceeds(self) -> bool:
-        return self.limit is not None and self.value is not None and self.field in {"Rtd", "Avg"} \
-            and not self.factor.endswith("00000") and self.value > self.limit
+        return self.limit is not None and self.value is not None and self.value > self.limit
 
 
-def latest_values(device: Device, limit_rows: int = 40) -> list[LatestValue]:
-    """The newest value of each factor/field reported by the device, from the lake (DuckDB)."""
+@dataclass(frozen=True)
+class FactorRow:
+    """One factor of a device: its newest real-time value, minute and hourly average, against its limit."""
+
+    factor: str
+    unit: str  # unit code of the factor (HJ 212 code table)
+    limit: PermittedLimit | None
+    realtime: Reading | None
+    minute: Reading | None
+    hourly: Reading | None
+
+    @property
+    def readings(self) -> tuple[Reading | None, Reading | None, Reading | None]:
+        return self.realtime, self.minute, self.hourly
+
+    @property
+    def exceeds(self) -> bool:
+        return any(r is not None and r.exceeds for r in self.readings)
+
+
+def _limits(device: Device) -> dict[str, PermittedLimit]:
+    return {lim.factor_code: lim for lim in device.point.limits.all() if not lim.factor_code.endswith(FLOW_SUFFIX)}
+
+
+def latest_by_factor(device: Device) -> list[FactorRow]:
+    """Newest value of each factor per series, from the lake (DuckDB); [] when the lake has none."""
     from ecer.gateway.lake import query
 
+    pairs = " OR ".join("(cn = ? AND field = ?)" for _ in SERIES)
     try:
         rows = query(
-            "SELECT factor, field, data_time, cn, value, flag FROM ("
-            " SELECT *, row_number() OVER (PARTITION BY factor, field ORDER BY data_time DESC, received_at DESC) AS rn"
-            " FROM measurements WHERE mn = ?) WHERE rn = 1 ORDER BY factor, field LIMIT ?",
-            [device.mn, limit_rows],
+            "SELECT cn, factor, field, data_time, value, flag FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY cn, factor, field ORDER BY data_time DESC, received_at DESC)"
+            f" AS rn FROM measurements WHERE mn = ? AND ({pairs})) WHERE rn = 1",
+            [device.mn, *(x for pair in SERIES.values() for x in pair)],
         )
     except Exception:  # the lake is an optional read here: a page must render without it
         log.exception("lake query failed for %s", device.mn)
         return []
-    limits = {lim.factor_code: lim for lim in device.point.limits.all()}
-    return [LatestValue(r["factor"], r["field"], r["data_time"], r["cn"], r["value"], r["flag"],
-                        limits[r["factor"]].limit_value if r["factor"] in limits else None,
-                        limits[r["factor"]].unit if r["factor"] in limits else "")
+    limits = _limits(device)
+    series_of = {pair: name for name, pair in SERIES.items()}
+    by_factor: dict[str, dict[str, Reading]] = {}
+    for r in rows:
+        limit = limits.get(r["factor"])
+        by_factor.setdefault(r["factor"], {})[series_of[(r["cn"], r["field"])]] = Reading(
+            r["value"], r["data_time"], r["flag"] or "", limit.limit_value if limit else None)
+    out = []
+    for factor in sorted(by_factor, key=lambda f: (f not in limits, f)):  # limited factors first
+        described = describe_factor(factor)
+        out.append(FactorRow(factor, described.unit if described else "", limits.get(factor),
+                             **{name: by_factor[factor].get(name) for name in SERIES}))
+    return out
+
+
+@dataclass(frozen=True)
+class Exceedance:
+    factor: str
+    cn: str
+    data_time: dt.datetime
+    value: float
+    limit: float
+    unit: str
+
+
+def recent_exceedances(device: Device, hours: int = EXCEEDANCE_WINDOW_HOURS, limit_rows: int = 20) -> list[Exceedance]:
+    """Values above the permitted limit in the last `hours` (logger local time), newest first."""
+    from ecer.gateway.lake import query
+
+    limits = _limits(device)
+    if not limits:
+        return []
+    since = timezone.localtime().replace(tzinfo=None) - dt.timedelta(hours=hours)
+    try:
+        rows = query(
+            "SELECT m.factor, m.cn, m.data_time, m.value, l.lim FROM measurements m"
+            " JOIN (SELECT unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim) l ON m.factor = l.factor"
+            " WHERE m.mn = ? AND m.field IN ('Rtd', 'Avg') AND m.value > l.lim AND m.data_time >= ?"
+            " ORDER BY m.data_time DESC, m.cn LIMIT ?",
+            [list(limits), [x.limit_value for x in limits.values()], device.mn, since, limit_rows],
+        )
+    except Exception:
+        log.exception("lake exceedance query failed for %s", device.mn)
+        return []
+    return [Exceedance(r["factor"], r["cn"], r["data_time"], r["value"], r["lim"], limits[r["factor"]].unit)
             for r in rows]
+
+
+def recent_events(status: DeviceStatus | None) -> list[dict[str, Any]]:
+    """The gateway's recent packet events with their time as an aware datetime (rendered in local time)."""
+    events = []
+    for event in (status.recent or []) if status else []:
+        try:
+            at: dt.datetime | str = dt.datetime.fromisoformat(event.get("at", ""))
+        except ValueError:
+            at = event.get("at", "")
+        events.append({**event, "at": at})
+    return events
+
+
+def exceedance_counts(points: list[MonitoringPoint], hours: int = EXCEEDANCE_WINDOW_HOURS) -> dict[str, int]:
+    """Values above their limit per MN in the last `hours`, for every device of `points`, in one lake query."""
+    from ecer.gateway.lake import query
+
+    triples = [(device.mn, lim.factor_code, lim.limit_value) for point in points for device in point.devices.all()
+               for lim in point.limits.all() if not lim.factor_code.endswith(FLOW_SUFFIX)]
+    if not triples:
+        return {}
+    since = timezone.localtime().replace(tzinfo=None) - dt.timedelta(hours=hours)
+    try:
+        rows = query(
+            "SELECT m.mn, count(*) AS n FROM measurements m"
+            " JOIN (SELECT unnest(?::VARCHAR[]) AS mn, unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim) l"
+            " ON m.mn = l.mn AND m.factor = l.factor"
+            " WHERE m.field IN ('Rtd', 'Avg') AND m.value > l.lim AND m.data_time >= ? GROUP BY m.mn",
+            [[t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples], since],
+        )
+    except Exception:
+        log.exception("lake exceedance count failed")
+        return {}
+    return {r["mn"]: int(r["n"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Overview:
+    devices: int
+    online: int
+    offline: int
+    never: int
+
+
+def overview(points: list[MonitoringPoint]) -> Overview:
+    devices = [d for p in points for d in p.devices.all()]
+    statuses = [status_of(d) for d in devices]
+    online = sum(1 for s in statuses if s is not None and s.connected)
+    never = sum(1 for s in statuses if s is None)
+    return Overview(len(devices), online, len(devices) - online - never, never)

@@ -7,13 +7,25 @@ shown as it is rather than hidden.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import get_language, gettext, ngettext
 
 from ecer.catalogs.units import load_units
 from ecer.hj212 import describe_factor
 
 register = template.Library()
+
+# HJ 212 factor units that the ECER unit catalog does not list (it is about energy and statistics):
+# code -> (zh, en). "dimensionless" and "pH" print nothing after the number.
+FACTOR_UNITS = {"m3_per_s": ("立方米/秒", "m³/s"), "degc": ("℃", "°C"), "dimensionless": ("", ""), "pH": ("", ""),
+                "kpa": ("千帕", "kPa"), "m_per_s": ("米/秒", "m/s")}
+# Data upload commands (CN) shown on the pages: code -> (zh, en), HJ 212-2017 table 6.
+COMMANDS = {"2011": ("实时数据", "real-time data"), "2051": ("分钟数据", "minute data"),
+            "2061": ("小时数据", "hourly data"), "2031": ("日数据", "daily data")}
 
 
 def _english() -> bool:
@@ -32,5 +44,28 @@ def factor_name(code: str) -> str:
 def unit_symbol(code: str) -> str:
     unit = load_units().get(code)
     if unit is None:
-        return code
+        names = FACTOR_UNITS.get(code)
+        return code if names is None else names[_english()]
     return unit.name_en if _english() else unit.name_zh
+
+
+@register.filter
+def cn_name(code: str) -> str:
+    names = COMMANDS.get(code)
+    return code if names is None else f"{names[_english()]} ({code})"
+
+
+@register.filter
+def lookup(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def ago(moment: dt.datetime | None) -> str:
+    """How long ago, in seconds under a minute (the gateway writes status every few seconds)."""
+    if moment is None:
+        return ""
+    seconds = max(0, int((timezone.now() - moment).total_seconds()))
+    if seconds < 60:
+        return ngettext("%(n)d second ago", "%(n)d seconds ago", seconds) % {"n": seconds}
+    return gettext("%(ago)s ago") % {"ago": timesince(moment)}
