@@ -112,6 +112,16 @@ def test_evaluate_level_target() -> None:
     assert geo.required[0, 0] == pytest.approx(30 * (4 / 3) ** 0.2)
 
 
+def test_level_completion_is_capped_once_the_target_is_met() -> None:
+    # Base 89.5% against a 90% target: 97% would be "1,500%" of the distance; it reads 100%, and the
+    # over-achievement stays visible in the actual value and the (negative) gap.
+    panel = Panel("straw_utilisation_rate", "pct", ("a", "b"), (2020, 2021),
+                  np.array([[89.5, 97.0], [89.5, 89.75]]))
+    result = evaluate_target(panel, TargetSpec("straw_utilisation_rate", TargetKind.LEVEL, 2020, 2025, 90.0))
+    assert result.completion[:, 0].tolist() == pytest.approx([1.0, 0.5])
+    assert result.actual[0, 0] == 97.0 and result.gap[0, 0] < 0
+
+
 def test_evaluate_reduction_incentive_and_missing_base_year() -> None:
     panel = Panel("ei", "tce_per_10k_yuan", ("a", "b"), (2020, 2021), np.array([[1.0, 0.96], [1.0, 0.98]]))
     spec = TargetSpec("ei", TargetKind.REDUCTION, 2020, 2025, np.array([0.14, 0.14]),

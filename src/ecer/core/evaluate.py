@@ -198,6 +198,9 @@ def _evaluate_level(panel: Panel, spec: TargetSpec, opts: ProgressOptions) -> Pr
     moved = actual - base[:, None]
     measurable = (span != 0) & ~base_met
     completion = np.where(measurable, moved / np.where(measurable, span, 1.0), np.where(final_met, 1.0, 0.0))
+    # Capped at 100%: beyond the target the distance ratio says nothing useful (a base of 89.5% against
+    # a 90% target turns 97% into "1,500%"); over-achievement shows in the actual value and the gap.
+    completion = np.minimum(completion, 1.0)
     left = np.maximum(spec.target_year - np.asarray(years), 0)[None, :]
     per_year = np.where(left > 0, remaining / np.where(left > 0, left, 1), remaining)
     incentive = _vector(spec.incentive, n)
