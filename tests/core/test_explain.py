@@ -74,3 +74,11 @@ def test_format_number() -> None:
     assert format_number(5.1000001) == "5.1"
     assert format_number(14.0) == "14"
     assert format_number(-0.001) == "0"
+
+
+def test_small_amounts_keep_two_significant_digits() -> None:
+    from ecer.core.explain import format_number
+
+    assert [format_number(v, keep_small=True) for v in (0.0036, 0.0317, 0.444, 5.1, 8.654, 0.0, -0.00358)] == [
+        "0.0036", "0.032", "0.44", "5.1", "8.65", "0", "-0.0036"]
+    assert format_number(0.0036) == "0"  # percentages: plain rounding

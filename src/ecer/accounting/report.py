@@ -93,11 +93,18 @@ class ProgressReport:
                 "parameters": self.parameters, "notes": self.notes, "rows": [asdict(r) for r in self.rows]}
 
 
+def format_number(value: float) -> str:
+    """Two decimals, or three significant digits for small amounts (0.0123 万吨 is 123 t, not 0.01)."""
+    if value == 0 or abs(value) >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return format_number(value)
     return str(value)
 
 

@@ -60,7 +60,11 @@ LIGHTS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 
 def _fmt(value: Any) -> str:
-    return "-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+    from ecer.accounting.report import format_number  # after django_setup: the package loads models
+
+    if value is None:
+        return "-"
+    return format_number(value) if isinstance(value, float) else str(value)
 
 
 def _unit(row: Any, zh: bool) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,8 +27,15 @@ class Names:
     unit_en: str = ""
 
 
-def format_number(value: float, digits: int = 2) -> str:
-    """Round half away from zero to `digits` decimals and drop trailing zeros: 0.051 → "5.1" after ×100."""
+def format_number(value: float, digits: int = 2, *, keep_small: bool = False) -> str:
+    """Round to `digits` decimals and drop trailing zeros: 0.051 → "5.1" after ×100.
+
+    With `keep_small`, a small non-zero value keeps two significant digits instead: for amounts a gap
+    of 0.0036 万吨 is 36 t, and "差距0万吨" beside a red light would contradict it. Percentages keep
+    plain rounding, where -0.001 points is noise and reads 0.
+    """
+    if keep_small and value != 0 and math.isfinite(value):
+        digits = max(digits, 1 - math.floor(math.log10(abs(value))))
     text = f"{value:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -64,6 +72,8 @@ def explain_cell(
     light = Light(int((result.light_annual if annual else result.light_progress)[i, j]))
     reduction = result.spec.kind is TargetKind.REDUCTION
     scale = 100.0 if reduction else 1.0
+    # Amounts (万吨, 万公里 …) can be small and still real; percentages cannot usefully go below 0.01.
+    amount = not reduction and names.unit_en not in ("%", "percent")
     outcome = _outcome(light, opts.barometer)
     threshold = opts.barometer.threshold * (100.0 if opts.barometer.threshold_basis is ThresholdBasis.RELATIVE
                                             or reduction else 1.0)
@@ -74,12 +84,12 @@ def explain_cell(
             "indicator": names.indicator_zh if lang == "zh" else names.indicator_en,
             "year": year,
             "direction": WORDS["fell" if actual >= 0 else "rose"][lang],
-            "actual": format_number(abs(actual) * scale if reduction else actual),
-            "required": format_number(required * scale),
+            "actual": format_number(abs(actual) * scale if reduction else actual, keep_small=amount),
+            "required": format_number(required * scale, keep_small=amount),
             "comparator": WORDS[result.spec.comparator.value][lang],
             "requirement": WORDS[f"require_{result.spec.comparator.value}"][lang],
             "unit": names.unit_zh if lang == "zh" else names.unit_en,
-            "gap": format_number(gap * scale),
+            "gap": format_number(gap * scale, keep_small=amount),
             "gap_unit": WORDS["percentage_points"][lang] if reduction else (
                 names.unit_zh if lang == "zh" else names.unit_en),
             "threshold": format_number(threshold),
