@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from plan_fixtures import valid_plan, write_plan
 
 from ecer.cli.main import cli
-from ecer.plans.texttable import display_width
+from ecer.texttable import display_width
 
 
 def run(*args: str):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from ecer.texttable import render_table as render_table_text
 
 #: Columns of the CSV rendering (machine-friendly: codes), in order.
 COLUMNS = ("region_code", "region_name", "target_code", "indicator", "year", "value_unit", "actual", "required",
@@ -127,15 +128,6 @@ def render_csv(report: ProgressReport, lang: str = "zh") -> str:
     return buffer.getvalue()
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def unit_name(code: str, lang: str, units: dict[str, Any]) -> str:
     if code == "pct":
         return "%"
@@ -161,9 +153,7 @@ def render_table(report: ProgressReport, lang: str = "zh") -> str:
     units: dict[str, Any] = dict(load_units())
     header = list(TABLE_HEADERS["en" if lang == "en" else "zh"])
     body = [_table_row(r, lang, units) for r in report.rows]
-    widths = [max(_width(h), *(_width(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(b, widths, strict=True)).rstrip() for b in body]
+    lines = [render_table_text(header, body, max_cell=None, rule=False)]
     if report.illustrative:
         lines.append("示例数据，非官方统计 / illustrative data, not official statistics")
     lines += report.notes

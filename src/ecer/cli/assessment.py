@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from ecer.errors import InputFileError
+from ecer.texttable import render_table
 
 DEFAULT_PLAN = "sichuan-14fyp"
 INDICATOR = "energy_intensity"
@@ -224,16 +225,15 @@ def _decomposition_table(d: Any, province: str, plan_code: str) -> str:
         f"solved common shift s = {d.shift_pct:.6f} pp ({d.bisection_iterations} bisection steps); "
         f"city target = clip(s + offset, {p.min_city_reduction_pct}, {p.max_city_reduction_pct}) rounded up to {p.round_step_pct} pp",
         "",
-        f"{'code':<7}{'city':<10}{'E0 10k tce':>11}{'GDP0 100m':>11}{'prod':>8}{'ratio':>7}{'rank':>5}{'tier':>5}"
-        f"{'offset':>7}{'raw %':>9}{'basic %':>8}{'incent %':>9}{'annual %':>9}{'g %':>6}{'GDP_T':>10}{'E_T':>9}",
     ]
-    for a in d.allocations:
-        lines.append(
-            f"{a.region_code:<7}{a.name:<10}{a.energy_10k_tce:>11.1f}{a.gdp_100m_yuan:>11.1f}"
-            f"{a.energy_productivity_10k_yuan_per_tce:>8.3f}{a.productivity_ratio:>7.3f}{a.productivity_rank:>5}{a.tier:>5}"
-            f"{a.offset_pct:>+7.1f}{a.raw_reduction_pct:>9.4f}{a.basic_reduction_pct:>8.1f}{a.incentive_reduction_pct:>9.1f}"
-            f"{a.annual_basic_reduction_pct:>9.3f}{a.gdp_growth_pct:>6.1f}{a.projected_gdp_100m_yuan:>10.1f}{a.projected_energy_10k_tce:>9.1f}"
-        )
+    headers = ["code", "city", "E0 10k tce", "GDP0 100m", "prod", "ratio", "rank", "tier", "offset", "raw %",
+               "basic %", "incent %", "annual %", "g %", "GDP_T", "E_T"]
+    rows = [[a.region_code, a.name, f"{a.energy_10k_tce:.1f}", f"{a.gdp_100m_yuan:.1f}",
+             f"{a.energy_productivity_10k_yuan_per_tce:.3f}", f"{a.productivity_ratio:.3f}", str(a.productivity_rank),
+             a.tier, f"{a.offset_pct:+.1f}", f"{a.raw_reduction_pct:.4f}", f"{a.basic_reduction_pct:.1f}",
+             f"{a.incentive_reduction_pct:.1f}", f"{a.annual_basic_reduction_pct:.3f}", f"{a.gdp_growth_pct:.1f}",
+             f"{a.projected_gdp_100m_yuan:.1f}", f"{a.projected_energy_10k_tce:.1f}"] for a in d.allocations]
+    lines.append(render_table(headers, rows, max_cell=None, right=[False, False] + [True] * 14))
     lines += [
         "",
         f"check: base intensity {c.base_intensity_tce_per_10k_yuan:.6f} → target-year {c.target_intensity_tce_per_10k_yuan:.6f} tce/10k yuan; "

@@ -18,6 +18,7 @@ import click
 
 from ecer.cli.assessment import DEFAULT_PLAN, INDICATOR, _emit_json, cities, open_source, reduction_target
 from ecer.errors import InputFileError, Problem
+from ecer.texttable import render_table
 
 
 def _parse_period(text: str, base_year: int, target_year: int) -> tuple[str, int]:
@@ -131,17 +132,20 @@ def _as_dict(r: Any) -> dict[str, Any]:
 def _table(results: Sequence[Any], rubric: Any, kind: str, year: int) -> str:
     lines = [
         f"{results[0].period.name_zh if results else kind} / {results[0].period.name_en if results else year} — rubric {rubric.code}",
-        f"{'code':<7}{'region':<10}{'K %':>8}{'P %':>8}{'compl %':>9}{'step':>7}{'quant':>7}{'meas':>7}{'total':>7}  grade (veto)",
     ]
+    rows = []
     for r in results:
         q = r.quantitative
-        done = f"{q.completion_pct:.2f}" if q.completion_pct is not None else "—"
-        meas = f"{r.measures.points:g}" if r.measures else "—"
-        grade = f"{r.grade.name_zh} {r.grade.name_en}" if r.grade else "— (no measures)"
-        lines.append(
-            f"{r.region_code:<7}{r.region_name:<10}{r.outcome.achieved_reduction_pct:>8.2f}{r.outcome.required_reduction_pct:>8.2f}"
-            f"{done:>9}{q.step:>7}{q.points:>7g}{meas:>7}{r.total:>7g}  {grade}{' (一票否决 veto)' if r.veto_applied else ''}"
-        )
+        rows.append([
+            r.region_code, r.region_name, f"{r.outcome.achieved_reduction_pct:.2f}",
+            f"{r.outcome.required_reduction_pct:.2f}",
+            f"{q.completion_pct:.2f}" if q.completion_pct is not None else "—", str(q.step), f"{q.points:g}",
+            f"{r.measures.points:g}" if r.measures else "—", f"{r.total:g}",
+            (f"{r.grade.name_zh} {r.grade.name_en}" if r.grade else "— (no measures)")
+            + (" (一票否决 veto)" if r.veto_applied else ""),
+        ])
+    headers = ["code", "region", "K %", "P %", "compl %", "step", "quant", "meas", "total", "grade (veto)"]
+    lines.append(render_table(headers, rows, max_cell=None, right=[False, False] + [True] * 7 + [False]))
     lines.append("")
     lines += [f"{r.region_code}: {r.explanation_zh}\n        {r.explanation_en}" for r in results]
     return "\n".join(lines)

@@ -10,7 +10,7 @@ import click
 from ecer.catalogs.units import load_units
 from ecer.errors import InputFileError
 from ecer.plans import Plan, Target, bundled_plans, check_plan_file, load_plan
-from ecer.plans.texttable import render_table
+from ecer.texttable import render_table
 
 COMPARATOR_WORD = {"zh": {"ge": "不低于", "le": "不高于", "about": "左右"},
                    "en": {"ge": "at least", "le": "at most", "about": "about"}}

@@ -32,28 +32,33 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
+def pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * (width - display_width(text))
+    return fill + text if right else text + fill
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-                 max_cell: int | Sequence[int | None] = 28) -> str:
+                 max_cell: int | None | Sequence[int | None] = 28, *, rule: bool = True,
+                 right: Sequence[bool] | None = None) -> str:
     """Render rows under headers; cells wider than their column's limit wrap onto extra lines.
 
-    `max_cell` is one limit for every column or one per column (None: never wrap, e.g. codes).
+    `max_cell` is one limit for every column or one per column (None: never wrap, e.g. codes);
+    `rule` draws a line of dashes under the headers; `right` right-aligns the flagged columns (numbers).
     """
-    limits = [max_cell] * len(headers) if isinstance(max_cell, int) else list(max_cell)
+    limits = [max_cell] * len(headers) if max_cell is None or isinstance(max_cell, int) else list(max_cell)
     wrapped = [[wrap(cell, limit) if limit else [cell] for cell, limit in zip(row, limits, strict=True)]
                for row in rows]
     widths = [display_width(h) for h in headers]
     for row in wrapped:
         for i, lines in enumerate(row):
             widths[i] = max(widths[i], *(display_width(line) for line in lines))
-    out = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-           "  ".join("-" * w for w in widths)]
+    flush = list(right) if right is not None else [False] * len(headers)
+    out = ["  ".join(pad(h, w, r) for h, w, r in zip(headers, widths, flush, strict=True)).rstrip()]
+    if rule:
+        out.append("  ".join("-" * w for w in widths))
     for row in wrapped:
         height = max(len(lines) for lines in row)
         for k in range(height):
             cells = [lines[k] if k < len(lines) else "" for lines in row]
-            out.append("  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
+            out.append("  ".join(pad(c, w, r) for c, w, r in zip(cells, widths, flush, strict=True)).rstrip())
     return "\n".join(out)
