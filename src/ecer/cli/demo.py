@@ -148,15 +148,16 @@ def demo(host: str, port: int, no_serve: bool, reset: bool, gateway_port: int, n
     from ecer.site.django_setup import setup
 
     click.echo(f"数据目录 / data directory: {config.data_dir()}")
+    if not no_serve:  # fail before the set-up work, not after it
+        _check_port_free(host, port, "web")
+        if not no_gateway:
+            _check_port_free("127.0.0.1", gateway_port, "gateway")
     setup()
     _load_everything(reset)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     if no_serve:
         _print_logins(url, [])
         return
-    _check_port_free(host, port, "web")
-    if not no_gateway:
-        _check_port_free("127.0.0.1", gateway_port, "gateway")
     children = Children()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:

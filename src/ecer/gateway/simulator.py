@@ -21,6 +21,7 @@ import random
 import signal
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from ecer.hj212 import Edition, Frame, Framer, Hj212Error, build_packet, edition_flag, parse
@@ -162,7 +163,7 @@ class SimLogger:
             self.transport.write(frame)
 
     async def run(self) -> None:
-        await asyncio.sleep(self.phase)
+        await self.sim.pause(self.phase)
         while not self.sim.stopping:
             try:
                 client = await self._connect()
@@ -176,12 +177,12 @@ class SimLogger:
     async def _connect(self) -> _Client:
         loop = asyncio.get_running_loop()
         transport, client = await loop.create_connection(lambda: _Client(self), self.sim.host, self.sim.port)
-        self.transport = transport  # type: ignore[assignment]
+        self.transport = transport
         self.sim.stats.connects += 1
         for qn, (_, frame) in list(self.outstanding.items()):  # re-send history not acknowledged
             self.outstanding[qn] = (time.monotonic(), frame)
             self.sim.stats.resent += 1
-            transport.write(frame)  # type: ignore[attr-defined]
+            transport.write(frame)
         return client
 
     async def _session(self, client: _Client) -> None:
@@ -193,7 +194,7 @@ class SimLogger:
             data_time = sim.data_clock()
             self._tick(data_time)
             wait = sim.interval / sim.speedup
-            await asyncio.wait([client.lost], timeout=wait)
+            await asyncio.wait([client.lost, sim.stopped()], timeout=wait, return_when=asyncio.FIRST_COMPLETED)
         if sim.stopping and self.transport is not None:
             deadline = time.monotonic() + sim.drain_seconds  # let the last acks arrive
             while self.outstanding and not client.lost.done() and time.monotonic() < deadline:
@@ -239,11 +240,24 @@ class Simulator:
         self.track, self.drain_seconds = track, drain_seconds
         self.stats = SimStats()
         self.stopping = False
+        self._stop_event = asyncio.Event()
+        self._stopped: asyncio.Task[Literal[True]] | None = None
         self._t0 = time.monotonic()
         # Loggers report Beijing time (UTC+8) whatever the host time zone is.
         self._start = start or dt.datetime.now(BEIJING).replace(tzinfo=None)
         rng = random.Random(7)
         self.loggers = [SimLogger(s, self, rng.uniform(0, interval / speedup)) for s in specs]
+
+    def stopped(self) -> asyncio.Task[Literal[True]]:
+        """One shared waiter that completes when the simulator stops (asyncio.wait never cancels it)."""
+        if self._stopped is None:
+            self._stopped = asyncio.create_task(self._stop_event.wait())
+        return self._stopped
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep, but return at once when the simulator stops."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_event.wait(), timeout=seconds)
 
     def data_clock(self) -> dt.datetime:
         return self._start + dt.timedelta(seconds=(time.monotonic() - self._t0) * self.speedup)
@@ -263,6 +277,7 @@ class Simulator:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=duration)
         self.stopping = True
+        self._stop_event.set()  # wake loggers waiting for their next tick
         await asyncio.gather(*tasks, return_exceptions=True)
         return self.stats
 
