@@ -25,10 +25,12 @@ import click
 @click.option("--status-seconds", default=2.0, show_default=True, help="device status write cadence")
 @click.option("--registry-seconds", default=30.0, show_default=True, help="device registry refresh cadence")
 @click.option("--dedup-window-days", default=7, show_default=True, help="DataTime window kept in the dedup index")
+@click.option("--lock-wait", default=30.0, show_default=True,
+              help="seconds to wait for another gateway on the same data directory to exit")
 @click.option("-v", "--verbose", is_flag=True)
 def serve(host: str, port: int, data_dir: Path | None, idle_timeout: float, max_frame: int, max_queue: int,
           max_batch: int, flush_seconds: float, status_seconds: float, registry_seconds: float,
-          dedup_window_days: int, verbose: bool) -> None:
+          dedup_window_days: int, lock_wait: float, verbose: bool) -> None:
     """Run the HJ 212 gateway (数据采集网关): accept loggers, store durably, ack, fill the lake."""
     from ecer import config
     from ecer.gateway.server import GatewayConfig, run
@@ -38,7 +40,8 @@ def serve(host: str, port: int, data_dir: Path | None, idle_timeout: float, max_
     run(GatewayConfig(host=host, port=port, data_dir=(data_dir or config.data_dir()).resolve(),
                       idle_timeout=idle_timeout, max_frame=max_frame, max_queue=max_queue, max_batch=max_batch,
                       flush_seconds=flush_seconds, status_seconds=status_seconds,
-                      registry_seconds=registry_seconds, dedup_window_days=dedup_window_days))
+                      registry_seconds=registry_seconds, dedup_window_days=dedup_window_days,
+                      lock_wait_seconds=lock_wait))
 
 
 @click.command()

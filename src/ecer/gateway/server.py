@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ecer.gateway.datalock import DataDirBusy, DataDirLock
 from ecer.gateway.lake import Lake
 from ecer.gateway.pipeline import Committer, Flusher, WorkItem, replay_wal
 from ecer.gateway.registry import DeviceInfo, RegistryThreads, StatusBuffer
@@ -53,6 +54,7 @@ class GatewayConfig:
     status_seconds: float = 2.0  # DeviceStatus write cadence
     registry_seconds: float = 30.0  # registry snapshot refresh
     dedup_window_days: int = 7
+    lock_wait_seconds: float = 30.0  # wait for a previous gateway on the same data directory to exit
 
 
 class Connection(asyncio.Protocol):
@@ -94,6 +96,7 @@ class Gateway:
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         root = config.data_dir
+        self.lock = DataDirLock(root, config.lock_wait_seconds)  # before touching any file below
         self.lake = Lake(root / "lake", config.dedup_window_days)
         self.wal = WriteAheadLog(root / "gateway" / "wal", first_seq=self.lake.checkpoint + 1)
         replay_wal(self.lake, self.wal)
@@ -247,6 +250,7 @@ class Gateway:
         await asyncio.to_thread(self.registry.stop)
         self.wal.close()
         self.lake.close()
+        self.lock.release()
         log.info("stopped: %s, lake rows written %d", self.counts, self.flusher.rows_written)
 
 
@@ -265,5 +269,8 @@ def run(config: GatewayConfig) -> None:
     from ecer.site.django_setup import setup
 
     setup()
-    gateway = Gateway(config)
+    try:
+        gateway = Gateway(config)
+    except DataDirBusy as exc:
+        raise SystemExit(f"ecer hj212 serve: {exc}") from None
     asyncio.run(gateway.serve())
