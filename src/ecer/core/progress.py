@@ -59,13 +59,27 @@ def _check_reduction_values(
              "e.g. 0.14 for 14% (a value ≥ 1 looks like a percentage)", regions=regions, indicator=indicator)
 
 
-def geometric_requirement(total_reduction: FloatArray | float, elapsed_years: FloatArray | float,
-                          n_years: int) -> FloatArray:
-    """Progress requirement `P_t = 1 − (1 − R)^((t − t0)/N)`; R = 14%, N = 5 → 2.97, 5.85, 8.65, 11.37, 14.00%."""
-    r = np.asarray(total_reduction, dtype=np.float64)
-    e = np.asarray(elapsed_years, dtype=np.float64)
-    result: FloatArray = 1.0 - np.power(1.0 - r, e / n_years)
-    return result
+def _annual_reductions(
+    total_reduction: FloatArray | float, base_year: int, target_year: int, years: tuple[int, ...],
+    regions: tuple[str, ...], annual_targets: FloatArray | None, indicator: str | None,
+) -> tuple[FloatArray, BoolArray]:
+    """(annual reduction per region × year as a fraction, which years lie in the period): a configured
+    annual target (NaN where none) where given, else the geometric average `a = 1 − (1 − R)^(1/N)`.
+    Shared by the cumulative requirement and the single-year target, so both read the same years."""
+    n = check_period(base_year, target_year, indicator)
+    r = _as_region_vector(total_reduction, len(regions))
+    _check_reduction_values(r, regions, indicator, "reduction target")
+    year_arr = np.asarray(years)
+    in_period: BoolArray = (year_arr > base_year) & (year_arr <= target_year)
+    average = 1.0 - np.power(1.0 - r, 1.0 / n)
+    annual = np.broadcast_to(average[:, None], (len(regions), len(years))).copy()
+    if annual_targets is not None:
+        configured = np.isfinite(annual_targets)
+        raise_at(configured & ((annual_targets <= -1) | (annual_targets >= 1)),
+                 "annual target must be a fraction (e.g. 0.03 for 3%)", regions=regions, years=years,
+                 indicator=indicator)
+        annual = np.where(configured, annual_targets, annual).astype(np.float64)
+    return annual, in_period
 
 
 def reduction_requirement(
@@ -83,21 +97,10 @@ def reduction_requirement(
     (fractions) for single years; configured years use them, others the geometric average annual
     reduction `a = 1 − (1 − R)^(1/N)`, and `P_t = 1 − Π_{t0 < s ≤ t}(1 − a_s)`. With no annual
     target configured this is exactly the geometric path. Years ≤ t0 require 0; years after the
-    target year keep the target-year requirement.
+    target year keep the target-year requirement. R = 14%, N = 5 → 2.97, 5.85, 8.65, 11.37, 14.00%.
     """
-    n = check_period(base_year, target_year, indicator)
-    r = _as_region_vector(total_reduction, len(regions))
-    _check_reduction_values(r, regions, indicator, "reduction target")
-    year_arr = np.asarray(years)
-    in_period = (year_arr > base_year) & (year_arr <= target_year)
-    average = 1.0 - np.power(1.0 - r, 1.0 / n)
-    annual = np.broadcast_to(average[:, None], (len(regions), len(years))).copy()
-    if annual_targets is not None:
-        configured = np.isfinite(annual_targets)
-        raise_at(configured & ((annual_targets <= -1) | (annual_targets >= 1)),
-                 "annual target must be a fraction (e.g. 0.03 for 3%)", regions=regions, years=years,
-                 indicator=indicator)
-        annual = np.where(configured, annual_targets, annual).astype(np.float64)
+    annual, in_period = _annual_reductions(total_reduction, base_year, target_year, years, regions,
+                                           annual_targets, indicator)
     factors = np.where(in_period[None, :], 1.0 - annual, 1.0)
     result: FloatArray = (1.0 - np.cumprod(factors, axis=1)).astype(np.float64)
     return result
@@ -109,14 +112,8 @@ def annual_reduction_target(
 ) -> FloatArray:
     """Reduction required within each single year (regions × years): the configured annual target, else
     the average annual reduction; 0 outside the period."""
-    n = check_period(base_year, target_year, indicator)
-    r = _as_region_vector(total_reduction, len(regions))
-    _check_reduction_values(r, regions, indicator, "reduction target")
-    year_arr = np.asarray(years)
-    in_period = (year_arr > base_year) & (year_arr <= target_year)
-    annual = np.broadcast_to((1.0 - np.power(1.0 - r, 1.0 / n))[:, None], (len(regions), len(years))).copy()
-    if annual_targets is not None:
-        annual = np.where(np.isfinite(annual_targets), annual_targets, annual)
+    annual, in_period = _annual_reductions(total_reduction, base_year, target_year, years, regions,
+                                           annual_targets, indicator)
     result: FloatArray = np.where(in_period[None, :], annual, 0.0)
     return result
 
