@@ -88,9 +88,3 @@ def lights(
         result = np.where(not_assessed, np.int8(Light.NOT_ASSESSED), result).astype(np.int8)
     return result
 
-
-def severe_threshold(target_value: float, options: BarometerOptions) -> float:
-    """The gap above which a missed target is red under the ten-percent variant (units of the gap)."""
-    if options.threshold_basis is ThresholdBasis.ABSOLUTE:
-        return options.threshold
-    return options.threshold * abs(target_value)
