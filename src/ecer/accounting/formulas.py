@@ -17,6 +17,13 @@ from ecer.core.panel import Panel, require_same_axes
 ENERGY_TOTAL = "energy_total"
 
 
+def divides_total_energy(formula: Formula) -> bool:
+    """Is the formula a ratio (not a share) with `energy_total` as its numerator? Only such an
+    intensity uses energy after deductions; a share of energy_total (e.g. non_fossil_share) does not."""
+    return (isinstance(formula, Ratio) and not formula.is_share and isinstance(formula.num, Var)
+            and formula.num.code == ENERGY_TOTAL)
+
+
 def _operand(op: Operand, panels: Mapping[str, Panel], price_base_year: int, indicator: str) -> Panel:
     if isinstance(op, Var):
         return _get(panels, op.code, indicator)
@@ -46,8 +53,7 @@ def evaluate_formula(
         return Panel(indicator, unit, panel.regions, panel.years, panel.values)
     assert isinstance(formula, Ratio)
     num = _operand(formula.num, panels, price_base_year, indicator)
-    if (energy_after_deductions is not None and not formula.is_share and isinstance(formula.num, Var)
-            and formula.num.code == ENERGY_TOTAL):
+    if energy_after_deductions is not None and divides_total_energy(formula):
         num = energy_after_deductions
     den = _operand(formula.den, panels, price_base_year, indicator)
     require_same_axes(num, den)

@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from ecer.accounting.formulas import ENERGY_TOTAL, evaluate_formula
+from ecer.accounting.formulas import ENERGY_TOTAL, divides_total_energy, evaluate_formula
 from ecer.accounting.inputs import PlanInputs, RegionInfo, TargetInput
 from ecer.accounting.options import EXTENSIVE_UNITS, AccountingOptions
 from ecer.accounting.panels import PanelSet
 from ecer.accounting.report import ReportRow
-from ecer.catalogs.formula import FormulaError, Ratio, Var, parse_formula
+from ecer.catalogs.formula import FormulaError, parse_formula
 from ecer.core.barometer import Light
 from ecer.core.deductions import energy_for_intensity, renewable_increase_10k_tce
 from ecer.core.errors import AccountingInputError
@@ -93,8 +93,7 @@ def variables_for(formula: Any, opts: AccountingOptions) -> tuple[list[str], boo
     """The variables a target's formula needs (plus energy deductions when they apply); second value:
     whether energy deductions apply."""
     variables = list(formula.variables())
-    deducts = (opts.apply_energy_deductions and isinstance(formula, Ratio) and not formula.is_share
-               and isinstance(formula.num, Var) and formula.num.code == ENERGY_TOTAL)
+    deducts = opts.apply_energy_deductions and divides_total_energy(formula)
     if deducts:
         variables += [RAW]
         if opts.deductions.deduct_listed_projects_from_intensity:
