@@ -61,31 +61,29 @@ class Prepared:
 def _region_targets(ctx: TargetContext, target: TargetInput) -> dict[str, RegionTarget | str]:
     """Per region code: its RegionTarget, or the plan value (fallback), or a reason why none applies."""
     regional = {rt.region_code: rt for rt in ctx.plan.regional if rt.indicator == target.indicator.code}
-    version = ctx.plan.version
+    plan_ref = InputRef(f"target:{target.code}", target.value, target.value_unit, target.region.code,
+                        target.target_year, ctx.plan.version, f"plan target, clause {target.clause}")
+    # A province's total (e.g. 万吨 of key-project reductions) is no target for one city.
+    total_only = (target.kind == TargetKind.LEVEL and target.unit in EXTENSIVE_UNITS
+                  and not ctx.options.fallback_for_extensive_levels)
     out: dict[str, RegionTarget | str] = {}
     for region in ctx.regions:
         rt = regional.get(region.code)
+        own = region.code == target.region.code
         if rt is not None:
             out[region.code] = RegionTarget(
                 rt.basic, rt.incentive, dict(rt.annual),
                 InputRef(f"regional_target:{target.indicator.code}", rt.basic, target.value_unit, region.code,
                          target.target_year, rt.data_version, rt.source), note=rt.note)
-        elif region.code == target.region.code:
-            out[region.code] = RegionTarget(
-                target.value, target.incentive, dict(target.annual),
-                InputRef(f"target:{target.code}", target.value, target.value_unit, region.code,
-                         target.target_year, version, f"plan target, clause {target.clause}"))
-        elif target.kind == TargetKind.LEVEL and target.unit in EXTENSIVE_UNITS \
-                and not ctx.options.fallback_for_extensive_levels:
+        elif not own and total_only:
             out[region.code] = (f"no regional target; the plan's {target.value:g} {target.unit} is a total for "
                                 f"{target.region.name_zh} and is not applied to one region")
         else:
-            out[region.code] = RegionTarget(
-                target.value, target.incentive, dict(target.annual),
-                InputRef(f"target:{target.code}", target.value, target.value_unit, target.region.code,
-                         target.target_year, version, f"plan target, clause {target.clause}"),
-                note=(f"no RegionalTarget for {region.code}: the plan target of {target.region.code} "
-                      f"({target.value:g} {target.value_unit}) is used (fallback)"))
+            fallback = None if own else (f"no RegionalTarget for {region.code}: the plan target of "
+                                         f"{target.region.code} ({target.value:g} {target.value_unit}) is used "
+                                         "(fallback)")
+            out[region.code] = RegionTarget(target.value, target.incentive, dict(target.annual), plan_ref,
+                                            note=fallback)
     return out
 
 
