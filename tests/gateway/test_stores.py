@@ -86,6 +86,26 @@ def test_orphan_parts_from_a_crash_are_removed_and_replayed(tmp_path: Path) -> N
     assert lake.checkpoint == 1
 
 
+def test_a_half_written_part_from_a_crash_does_not_stop_the_lake_opening(tmp_path: Path) -> None:
+    lake = Lake(tmp_path)
+    t = dt.datetime.now().replace(microsecond=0)
+    lake.write([row("M1", t)], checkpoint=1)
+    lake.close()
+    day = next((tmp_path / "measurements").iterdir())
+    # A crash inside pq.write_table: the temporary name (which also ends in .parquet) is left behind.
+    (day / ".tmp-part-000000000002-0badf00d.parquet").write_bytes(b"PAR1 torn")
+    lake = Lake(tmp_path)
+    assert [p.name for p in day.iterdir()] == [p.name for p in day.glob("part-*.parquet")]
+    lake.close()
+    (day / ".tmp-part-000000000003-0badf00d.parquet").write_bytes(b"PAR1 torn")
+    for index in tmp_path.glob("index.sqlite*"):
+        index.unlink()
+    lake = Lake(tmp_path)  # index lost as well: rebuilt from the committed parts only
+    assert lake.write([row("M1", t), row("M1", t, "w21003")], checkpoint=2) == 1
+    lake.close()
+    assert len(_rows(tmp_path)) == 2
+
+
 def test_wal_replay_after_crash_fills_the_lake_without_duplicates(tmp_path: Path) -> None:
     t = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
     wal = WriteAheadLog(tmp_path / "wal")

@@ -75,8 +75,10 @@ class LakeRow:
         return (self.mn, self.cn, self.data_time.isoformat(sep=" "), self.factor, self.field)
 
 
-def measurements_glob(root: Path) -> str:
-    return str(root / "measurements" / "*" / "*.parquet")
+def committed_parts(measurements: Path, pattern: str = "date=*") -> list[Path]:
+    """Part files under the date directories matching `pattern`, without the `.tmp-*` names a write
+    starts with (pathlib's `*` matches dot files, so `*.parquet` alone would include them)."""
+    return sorted(p for p in measurements.glob(f"{pattern}/*.parquet") if not p.name.startswith("."))
 
 
 class Lake:
@@ -97,7 +99,7 @@ class Lake:
             CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
         """)
-        if fresh and any(self.dir.glob("*/*.parquet")):
+        if fresh and committed_parts(self.dir):
             self._rebuild_index()
         self._remove_orphans()
 
@@ -111,7 +113,8 @@ class Lake:
     def _remove_orphans(self) -> None:
         registered = {name for (name,) in self.db.execute("SELECT name FROM parts")}
         removed = False
-        for path in list(self.dir.glob("*/*.parquet")) + list(self.dir.glob("*/.tmp-*")):
+        # a set: a `.tmp-*.parquet` leftover of a crashed write matches both patterns
+        for path in {*self.dir.glob("*/*.parquet"), *self.dir.glob("*/.tmp-*")}:
             if str(path.relative_to(self.dir)) not in registered:
                 path.unlink()
                 removed = True
@@ -121,14 +124,15 @@ class Lake:
     def _rebuild_index(self) -> None:
         import duckdb
 
+        parts = committed_parts(self.dir)
         found = duckdb.connect().execute(
-            f"SELECT DISTINCT mn, cn, data_time, factor, field FROM read_parquet('{measurements_glob(self.root)}')"
+            "SELECT DISTINCT mn, cn, data_time, factor, field FROM read_parquet(?)", [[str(p) for p in parts]]
         ).fetchall()
         with _Transaction(self.db):
             self.db.executemany("INSERT OR IGNORE INTO keys VALUES (?,?,?,?,?)",
                                 [(mn, cn, t.isoformat(sep=" "), f, fl) for mn, cn, t, f, fl in found])
             self.db.executemany("INSERT OR IGNORE INTO parts VALUES (?)",
-                                [(str(p.relative_to(self.dir)),) for p in self.dir.glob("*/*.parquet")])
+                                [(str(p.relative_to(self.dir)),) for p in parts])
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, rows: Iterable[LakeRow], checkpoint: int) -> int:
@@ -179,7 +183,7 @@ class Lake:
 
         rows = list(rows)
         dates = sorted({r.data_time.date().isoformat() for r in rows})
-        files = [str(p) for d in dates for p in (self.dir / f"date={d}").glob("*.parquet")]
+        files = [str(p) for d in dates for p in committed_parts(self.dir, f"date={d}")]
         if not files:
             return set()
         con = duckdb.connect()
@@ -245,7 +249,7 @@ def _table(rows: Sequence[LakeRow]) -> pa.Table:
 
 def lake_files(root: Path) -> list[str]:
     """The committed part files (the gateway writes `.tmp-*` names first, which a reader must skip)."""
-    return sorted(str(p) for p in (root / "measurements").glob("date=*/*.parquet") if not p.name.startswith("."))
+    return [str(p) for p in committed_parts(root / "measurements")]
 
 
 def _readable(files: list[str]) -> list[str]:
