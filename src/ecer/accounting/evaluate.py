@@ -32,7 +32,7 @@ def needed_variables(plan: PlanInputs, options: AccountingOptions) -> list[str]:
 
 def needed_years(plan: PlanInputs, year: int, options: AccountingOptions) -> tuple[int, ...]:
     """From the earliest base (or price base) year of the plan's targets to `year`."""
-    starts = [min(t.base_year, options.price_base_year or t.base_year) for t in plan.targets]
+    starts = [min(t.base_year, options.price_base_year_for(t.base_year)) for t in plan.targets]
     return tuple(range(min(starts, default=year), year + 1))
 
 

@@ -39,5 +39,9 @@ class AccountingOptions:
     default_renewable_kgce_per_kwh: float = CALORIFIC_KGCE_PER_KWH
     fallback_for_extensive_levels: bool = False
 
+    def price_base_year_for(self, base_year: int) -> int:
+        """The constant-price base year of a target with this base year (the option, else the base year)."""
+        return self.price_base_year or base_year
+
     def renewable_factor(self, year: int) -> float:
         return self.renewable_kgce_per_kwh.get(year, self.default_renewable_kgce_per_kwh)

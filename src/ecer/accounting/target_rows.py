@@ -148,7 +148,7 @@ def _compute(ctx: TargetContext, target: TargetInput, formula: Any, prep: Prepar
              deducts: bool) -> tuple[ProgressResult, Panel]:
     ps = {code: _subset(p, idx) for code, p in prep.panels.panels.items()}
     energy = _energy_after_deductions(ps, ctx.options, prep.deduction_notes) if deducts else None
-    pby = ctx.options.price_base_year or target.base_year
+    pby = ctx.options.price_base_year_for(target.base_year)
     panel = evaluate_formula(formula, ps, target.indicator.code, target.indicator.unit, pby, energy)
     first = panel.year_index(target.base_year)
     panel = Panel(panel.variable, panel.unit, panel.regions, panel.years[first:], panel.values[:, first:])
@@ -172,7 +172,7 @@ def evaluate_target_rows(ctx: TargetContext, target: TargetInput) -> tuple[list[
         else:
             usable.append((region, rt))
     variables, deducts = variables_for(formula, ctx.options)
-    pby = ctx.options.price_base_year or target.base_year
+    pby = ctx.options.price_base_year_for(target.base_year)
     years = tuple(range(min(target.base_year, pby), ctx.year + 1))
     panels = ctx.data.select([r.code for r, _ in usable], variables, years)
     prep = Prepared([r for r, _ in usable], [t for _, t in usable], panels)
@@ -239,7 +239,7 @@ def _ok_row(ctx: TargetContext, target: TargetInput, region: RegionInfo, prep: P
     notes = [n for n in [rt.note, *prep.deduction_notes.get(region.code, [])] if n]
     inputs = [rt.source, *prep.panels.inputs_for(region.code, variables, years)]
     prov = cell_provenance(result, region.code, ctx.year, names, inputs, "progress", ctx.options.progress,
-                           {"price_base_year": ctx.options.price_base_year or target.base_year,
+                           {"price_base_year": ctx.options.price_base_year_for(target.base_year),
                             "formula": target.indicator.formula}, notes)
     return _row(
         ctx, target, region, actual=float(result.actual[i, j]) * scale, required=float(result.required[i, j]) * scale,
