@@ -43,7 +43,7 @@ def assessment_plan(plan: PlanInputs, indicator: str, regions: Sequence[RegionIn
     """Restrict `plan` to its reduction target of `indicator` (years overridable) and, when given,
     replace that indicator's regional targets. Every region must have a regional target: a city is
     never assessed against the provincial figure."""
-    target = next((t for t in plan.targets if t.indicator.code == indicator and t.kind == "reduction"), None)
+    target = plan.reduction_target(indicator)
     if target is None:
         raise AccountingInputError(f"plan '{plan.code}' has no reduction target for this indicator",
                                    indicator=indicator)

@@ -78,6 +78,10 @@ class PlanInputs:
     targets: tuple[TargetInput, ...]
     regional: tuple[RegionalTargetInput, ...] = ()
 
+    def reduction_target(self, indicator: str) -> TargetInput | None:
+        """The plan's reduction target of `indicator` (what decomposition and assessment work on), if any."""
+        return next((t for t in self.targets if t.indicator.code == indicator and t.kind == "reduction"), None)
+
     def only(self, indicator: str) -> PlanInputs:
         """The same plan restricted to the targets of one indicator."""
         return replace(self, targets=tuple(t for t in self.targets if t.indicator.code == indicator))

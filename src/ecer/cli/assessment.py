@@ -82,7 +82,7 @@ def open_source(plan_code: str, data_file: str | None) -> Source:
 def reduction_target(source: Source, indicator: str) -> Any:
     if source.plan is None:
         return None
-    return next((t for t in source.plan.targets if t.indicator.code == indicator and t.kind == "reduction"), None)
+    return source.plan.reduction_target(indicator)
 
 
 def cities(source: Source, province: str | None) -> tuple[str, list[Any]]:

@@ -135,8 +135,7 @@ def decompose_from_database(plan_code: str, **params: Any) -> SavedDecomposition
     from ecer.masterdata.services.decomposition_amounts import decompose_amounts_from_database
 
     plan = plan_inputs_from_db(plan_code)
-    target = next((t for t in plan.targets if t.indicator.code == INDICATOR and t.kind == "reduction"),
-                  None) if plan else None
+    target = plan.reduction_target(INDICATOR) if plan else None
     if plan is None or target is None:
         raise LookupError(f"plan '{plan_code}' is not loaded or has no {INDICATOR} reduction target")
     root = Region.objects.get(code=target.region.code)
