@@ -150,6 +150,18 @@ def test_assess_bad_measures_row_is_named(stats: tuple[Path, dict], tmp_path: Pa
     assert code == 1 and "m.csv: row 2, field 'score': score 61 is above the item's max 60" in out
 
 
+def test_assess_bad_targets_rows_name_row_and_column(stats: tuple[Path, dict], tmp_path: Path) -> None:
+    targets = tmp_path / "t.csv"
+    targets.write_text("region_code,basic_reduction_pct,incentive_reduction_pct\n510100,14,abc\n510300,nan,\n"
+                       ",14,\n", encoding="utf-8")
+    code, out = _run("assess", "--period", "annual:2022", "--data", str(stats[0]), "--targets", str(targets),
+                     *YEARS_ARGS)
+    assert code == 1
+    assert "t.csv: row 2, field 'incentive_reduction_pct': not a finite number: 'abc'" in out
+    assert "t.csv: row 3, field 'basic_reduction_pct': not a finite number: 'nan'" in out
+    assert "t.csv: row 4, field 'region_code': region code is empty" in out
+
+
 def test_assess_bad_period(stats: tuple[Path, dict], tmp_path: Path) -> None:
     code, out = _run("assess", "--period", "annual", "--data", str(stats[0]), *YEARS_ARGS)
     assert code == 2 and "annual:YEAR" in out

@@ -36,6 +36,25 @@ def _parse_period(text: str, base_year: int, target_year: int) -> tuple[str, int
     return kind, int(year)
 
 
+def _percent(rec: dict[str, Any], column: str, path: str, row: int, problems: list[Problem],
+             required: bool) -> float | None:
+    """A finite number (percent) from `column`, or None when empty and optional; else a Problem naming
+    file, row and column (a NaN here would otherwise surface later without the file's row)."""
+    text = (rec.get(column) or "").strip()
+    if not text:
+        if required:
+            problems.append(Problem(path, f"row {row}", "value is empty", column))
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        problems.append(Problem(path, f"row {row}", f"not a finite number: '{text}'", column))
+        return None
+    return value
+
+
 def _targets_file(path: str) -> tuple[Any, ...]:
     """Regional targets from a CSV with region_code and basic_reduction_pct (incentive_reduction_pct optional)."""
     import hashlib
@@ -48,15 +67,15 @@ def _targets_file(path: str) -> tuple[Any, ...]:
         raise InputFileError([Problem(path, "header", "need columns region_code and basic_reduction_pct")])
     version = f"file:{Path(path).name} sha256:{hashlib.sha256(data).hexdigest()[:12]}"
     out = []
-    problems = []
+    problems: list[Problem] = []
     for row, rec in enumerate(reader, start=2):
-        try:
-            incentive = rec.get("incentive_reduction_pct") or None
-            out.append(RegionalTargetInput(rec["region_code"].strip(), INDICATOR, float(rec["basic_reduction_pct"]),
-                                           float(incentive) if incentive else None, {}, f"targets file {path}",
-                                           version))
-        except ValueError:
-            problems.append(Problem(path, f"row {row}", "not a number", "basic_reduction_pct"))
+        code = (rec.get("region_code") or "").strip()
+        if not code:
+            problems.append(Problem(path, f"row {row}", "region code is empty", "region_code"))
+        basic = _percent(rec, "basic_reduction_pct", path, row, problems, required=True)
+        incentive = _percent(rec, "incentive_reduction_pct", path, row, problems, required=False)
+        if code and basic is not None:
+            out.append(RegionalTargetInput(code, INDICATOR, basic, incentive, {}, f"targets file {path}", version))
     if problems:
         raise InputFileError(problems)
     return tuple(out)
