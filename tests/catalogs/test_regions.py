@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecer.catalogs import load_regions, read_regions_file
-from ecer.catalogs._csv import data_path
+from ecer.catalogs.units import catalog_path
 from ecer.errors import InputFileError
 
 CITY_CODES = [
@@ -82,7 +82,7 @@ def test_tree_navigation() -> None:
 
 
 def _with_rows(tmp_path: Path, *rows: str) -> Path:
-    text = data_path("regions.csv").read_text(encoding="utf-8") + "".join(row + "\n" for row in rows)
+    text = catalog_path("regions.csv").read_text(encoding="utf-8") + "".join(row + "\n" for row in rows)
     path = tmp_path / "regions.csv"
     path.write_text(text, encoding="utf-8")
     return path

@@ -10,21 +10,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
-from ecer.catalogs.units import load_units
+from ecer.catalogs.units import catalog_path, load_units
 from ecer.errors import InputFileError, Problem
 
 
 def known_unit_codes() -> frozenset[str]:
     """Unit codes of the units catalog (`ecer.catalogs.units`, data/units.csv)."""
     return frozenset(load_units())
-
-
-def data_path(name: str) -> Path:
-    """Path of a CSV bundled in `ecer/catalogs/data`."""
-    return Path(str(resources.files("ecer.catalogs").joinpath("data", name)))
 
 
 @dataclass
@@ -61,7 +54,7 @@ def read_csv_text(text: str, file: str, required: Iterable[str]) -> CsvRows:
 
 
 def read_package_csv(name: str, required: Iterable[str]) -> CsvRows:
-    path = data_path(name)
+    path = catalog_path(name)
     return read_csv_text(path.read_text(encoding="utf-8"), f"ecer/catalogs/data/{name}", required)
 
 
