@@ -10,7 +10,7 @@ is kgce. The electricity basis is explicit on every call:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 
 import numpy as np
@@ -52,6 +52,27 @@ def _quantity(name: str, value: ArrayLike) -> FloatArray:
     return arr
 
 
+def _sum_in_tonnes(
+    quantities: Mapping[str, ArrayLike],
+    kg_per_unit: Mapping[str, float],
+    electricity_kg_per_kwh: Callable[[], float],
+    what: str,
+) -> FloatArray:
+    """Σ quantity × factor (kg per unit) / 1000, in tonnes (tce or t CO₂). Electricity takes its factor
+    from `electricity_kg_per_kwh`, asked only when electricity is present (a coal rate is then needed)."""
+    total: FloatArray = np.zeros(())
+    for name, value in quantities.items():
+        arr = _quantity(name, value)
+        if name == ELECTRICITY:
+            factor = electricity_kg_per_kwh()
+        elif name in kg_per_unit:
+            factor = kg_per_unit[name]
+        else:
+            raise AccountingInputError(f"no {what} factor for energy type '{name}'", indicator=name)
+        total = total + arr * factor / 1000.0
+    return total
+
+
 def to_tce(
     quantities: Mapping[str, ArrayLike],
     kgce_per_unit: Mapping[str, float],
@@ -60,17 +81,8 @@ def to_tce(
 ) -> FloatArray:
     """Sum of quantities converted to tce (吨标准煤). Electricity (key "electricity", kWh) uses the
     basis; every other key needs a factor in `kgce_per_unit`. Unknown type → error, never ignored."""
-    total: FloatArray = np.zeros(())
-    for name, value in quantities.items():
-        arr = _quantity(name, value)
-        if name == ELECTRICITY:
-            factor = electricity_kgce_per_kwh(electricity_basis, coal_rate_gce_per_kwh)
-        elif name in kgce_per_unit:
-            factor = kgce_per_unit[name]
-        else:
-            raise AccountingInputError(f"no standard-coal factor for energy type '{name}'", indicator=name)
-        total = total + arr * factor / 1000.0
-    return total
+    return _sum_in_tonnes(quantities, kgce_per_unit,
+                          lambda: electricity_kgce_per_kwh(electricity_basis, coal_rate_gce_per_kwh), "standard-coal")
 
 
 def select_grid_factor(
@@ -96,17 +108,7 @@ def to_co2_t(
 ) -> FloatArray:
     """Sum of quantities converted to t CO₂: fuels by their factors (kgCO₂ per kg or m3), electricity
     (kWh) by the grid factor passed in. A type with no CO₂ factor (e.g. heat without a factor) → error."""
-    total: FloatArray = np.zeros(())
-    for name, value in quantities.items():
-        arr = _quantity(name, value)
-        if name == ELECTRICITY:
-            factor = grid_kgco2_per_kwh
-        elif name in kgco2_per_unit:
-            factor = kgco2_per_unit[name]
-        else:
-            raise AccountingInputError(f"no CO₂ factor for energy type '{name}'", indicator=name)
-        total = total + arr * factor / 1000.0
-    return total
+    return _sum_in_tonnes(quantities, kgco2_per_unit, lambda: grid_kgco2_per_kwh, "CO₂")
 
 
 def fuel_co2_factor(ncv_gj_per_t: float, carbon_t_per_tj: float, oxidation: float) -> float:
