@@ -21,8 +21,14 @@ from ecer.accounting.inputs import RegionInfo
 from ecer.accounting.panels import PanelSet
 from ecer.core.decomposition import CityBase
 from ecer.core.decomposition_amounts import BasisValue
+from ecer.core.provenance import InputRef
 
 VARIABLES = ("energy_total", "energy_raw_material", "gdp_current")
+
+
+def _used(city: RegionInfo, year: int, refs: Sequence[InputRef]) -> dict[str, Any]:
+    """The stored provenance record of one city: the values used and the data version of each."""
+    return {"region": city.code, "name_zh": city.name_zh, "year": year, "values": [r.to_dict() for r in refs]}
 
 
 @dataclass(frozen=True)
@@ -42,13 +48,11 @@ def city_bases(data: PanelSet, cities: Sequence[RegionInfo], base_year: int, gro
         refs = data.inputs_for(city.code, VARIABLES, [base_year])
         if not refs:
             continue
-        value = {v: float(data.panels[v].values[data.regions.index(city.code), data.years.index(base_year)])
-                 for v in VARIABLES}
+        value = {v: data.value(city.code, v, base_year) for v in VARIABLES}
         raw = 0.0 if math.isnan(value["energy_raw_material"]) else value["energy_raw_material"]
         bases.append(CityBase(city.code, city.name_zh, value["energy_total"] - raw, value["gdp_current"],
                               growth_for.get(city.code, growth_pct)))
-        inputs.append({"region": city.code, "name_zh": city.name_zh, "year": base_year,
-                       "values": [r.to_dict() for r in refs]})
+        inputs.append(_used(city, base_year, refs))
         illustrative = illustrative or any(
             (city.code, v, base_year) in data.illustrative_keys for v in VARIABLES)
     return DecompositionInputs(bases, inputs, illustrative)
@@ -69,9 +73,7 @@ def basis_values(data: PanelSet, cities: Sequence[RegionInfo], variable: str, ye
         refs = data.inputs_for(city.code, [variable], [year])
         if not refs:
             continue
-        value = float(data.panels[variable].values[data.regions.index(city.code), data.years.index(year)])
-        values.append(BasisValue(city.code, city.name_zh, value))
-        inputs.append({"region": city.code, "name_zh": city.name_zh, "year": year,
-                       "values": [r.to_dict() for r in refs]})
+        values.append(BasisValue(city.code, city.name_zh, data.value(city.code, variable, year)))
+        inputs.append(_used(city, year, refs))
         illustrative = illustrative or (city.code, variable, year) in data.illustrative_keys
     return BasisInputs(values, inputs, illustrative)

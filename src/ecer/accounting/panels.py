@@ -39,6 +39,10 @@ class PanelSet:
         years = list(years)
         return [self.refs[(region, v, y)] for v in variables for y in years if (region, v, y) in self.refs]
 
+    def value(self, region: str, variable: str, year: int) -> float:
+        """The value of one cell (NaN when it has none); region and year must be on the axes."""
+        return float(self.panels[variable].values[self.regions.index(region), self.years.index(year)])
+
     def select(self, regions: Sequence[str], variables: Sequence[str], years: Sequence[int]) -> PanelSet:
         """The sub-panels for these regions, variables and years; absent cells are NaN."""
         regions_t, years_t = tuple(regions), tuple(years)
