@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 from ecer.accounting.inputs import IndicatorInfo, PlanInputs, RegionalTargetInput, RegionInfo, TargetInput
@@ -16,13 +15,6 @@ from ecer.core.provenance import InputRef
 #: A statistics row whose source contains one of these is labelled illustrative (示例数据), as the
 #: bundled demo data set is (and as `ecer data import --illustrative` labels rows in the database).
 ILLUSTRATIVE_MARKERS = ("illustrative", "示例")
-
-
-def _plan_path(code_or_path: str) -> Path:
-    path = Path(code_or_path)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        return path
-    return Path(str(resources.files("ecer.plans").joinpath("data", f"{code_or_path}.yaml")))
 
 
 def catalog_region(code: str) -> RegionInfo:
@@ -46,9 +38,9 @@ def _plan_region(issuer_zh: str) -> RegionInfo:
 def plan_inputs_from_file(code_or_path: str) -> PlanInputs:
     """A bundled plan (by code) or a plan file (by path) as PlanInputs; raises InputFileError."""
     from ecer.catalogs.indicators import load_indicators
-    from ecer.plans import load_plan
+    from ecer.plans import load_plan, plan_path
 
-    path = _plan_path(code_or_path)
+    path = plan_path(code_or_path)
     plan = load_plan(path)
     version = f"plan:{plan.code} sha256:{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
     indicators = load_indicators()

@@ -30,6 +30,17 @@ def bundled_plans() -> list[str]:
     return sorted(path.stem for path in _bundled_dir().glob(f"*{PLAN_SUFFIX}"))
 
 
+def plan_path(code_or_path: str | Path) -> Path:
+    """The file behind a bundled plan code, or the path itself (a .yaml/.yml name or an existing file).
+
+    For callers that need the file's bytes as well as the plan (its sha256 is the plan's version).
+    """
+    path = Path(code_or_path)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return path
+    return _bundled_dir() / f"{code_or_path}{PLAN_SUFFIX}"
+
+
 def default_catalogs() -> Catalogs:
     regions = load_regions()
     return Catalogs(units=load_units(), indicators=load_indicators(), region_exists=regions.__contains__)

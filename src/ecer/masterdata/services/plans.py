@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from django.db import transaction
@@ -28,7 +27,7 @@ from ecer.masterdata.models import (
     RegionalTarget,
     Target,
 )
-from ecer.plans import load_plan
+from ecer.plans import load_plan, plan_path
 from ecer.plans import model as pm
 
 
@@ -36,14 +35,6 @@ from ecer.plans import model as pm
 class PlanLoaded:
     plan: Plan
     changed: bool  # False: the same file (by sha256) was already loaded; nothing was written
-
-
-def plan_file(code_or_path: str | Path) -> Path:
-    """The file behind a bundled plan code, or the path itself."""
-    path = Path(code_or_path)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        return path
-    return Path(str(resources.files("ecer.plans").joinpath("data", f"{code_or_path}.yaml")))
 
 
 def plan_region(plan: pm.Plan) -> Region:
@@ -122,7 +113,7 @@ def _sync_tasks(row: Plan, plan: pm.Plan, depts: dict[str, Department]) -> None:
 
 def load_plan_into_db(code_or_path: str | Path) -> PlanLoaded:
     """Load a bundled plan (by code) or a plan file (by path); see the module docstring for the rule."""
-    path = plan_file(code_or_path)
+    path = plan_path(code_or_path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     plan = load_plan(path)  # raises InputFileError listing every problem in the file
     existing = Plan.objects.filter(code=plan.code).first()
