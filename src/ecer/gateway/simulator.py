@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from ecer.hj212 import Edition, Frame, Framer, Hj212Error, build_packet, edition_flag, parse
+from ecer.hj212 import Edition, Frame, Framer, Hj212Error, build_packet, edition_flag, make_qn, parse
 
-# (factor 2017/2025, factor 2005, typical value, spread, has cumulative flow)
+# (factor 2017/2025, factor 2005, typical value, spread); FLOW: factors that also report a total (-Cou)
 WATER = [("w01018", "011", 45.0, 15.0), ("w21003", "060", 3.0, 1.5), ("w21011", "101", 0.4, 0.2),
          ("w21001", "065", 12.0, 4.0), ("w01001", "001", 7.2, 0.4), ("w00000", "B01", 180.0, 40.0)]
 AIR = [("a21026", "02", 35.0, 10.0), ("a21002", "03", 80.0, 25.0), ("a34013", "01", 8.0, 3.0),
@@ -63,7 +63,7 @@ def build_upload(spec: LoggerSpec, cn: str, data_time: dt.datetime, qn: str, rng
     """One upload; `exceed` names a factor (2017 code) whose value is put 10–50 % above its limit."""
     old = spec.edition is Edition.HJT212_2005
     limits = dict(spec.limits)
-    groups: list[dict[str, object]] = [{"DataTime": data_time.strftime("%Y%m%d%H%M%S")}]
+    groups: list[dict[str, object]] = [{"DataTime": data_time}]  # the builder writes YYYYMMDDhhmmss
     for code, code_2005, typical, spread in WATER if spec.kind == "water" else AIR:
         factor = code_2005 if old else code
         value = max(0.0, rng.gauss(typical, spread / 3))
@@ -78,8 +78,8 @@ def build_upload(spec: LoggerSpec, cn: str, data_time: dt.datetime, qn: str, rng
                 group[f"{factor}-Cou"] = f"{value * (60 if cn == '2051' else 3600):.1f}"
         group[f"{factor}-Flag"] = "N"
         groups.append(group)
-    flag = 1 if old else edition_flag(spec.edition, ack=True)
-    return build_packet(qn=qn, st=ST[spec.kind], cn=cn, pw=spec.pw, mn=spec.mn, flag=flag, cp=groups)
+    return build_packet(qn=qn, st=ST[spec.kind], cn=cn, pw=spec.pw, mn=spec.mn,
+                        flag=edition_flag(spec.edition, ack=True), cp=groups)
 
 
 def packet_keys(frame: bytes) -> set[tuple[str, str, str, str, str]]:
@@ -138,8 +138,7 @@ class SimLogger:
         self._backfilled = False
 
     def _qn(self) -> str:
-        now = dt.datetime.now()
-        value = max(int(now.strftime("%Y%m%d%H%M%S")) * 1000 + now.microsecond // 1000, self._last_qn + 1)
+        value = max(int(make_qn(dt.datetime.now())), self._last_qn + 1)  # unique even within a millisecond
         self._last_qn = value
         return str(value)
 

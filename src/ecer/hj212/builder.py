@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from ecer.hj212.crc import crc_text
-from ecer.hj212.packet import FLAG_ACK, Edition, Packet
+from ecer.hj212.packet import FLAG_ACK, FLAG_SPLIT, Edition, Packet
 
 _VERSION = {Edition.HJT212_2005: 0, Edition.HJ212_2017: 1, Edition.HJ212_2025: 2}
 ST_SYSTEM = "91"  # system interaction
@@ -30,7 +30,7 @@ def frame_data(data: str | bytes) -> bytes:
 
 
 def edition_flag(edition: Edition, *, ack: bool = False, split: bool = False) -> int:
-    return (_VERSION[edition] << 2) | (FLAG_ACK if ack else 0) | (2 if split else 0)
+    return (_VERSION[edition] << 2) | (FLAG_ACK if ack else 0) | (FLAG_SPLIT if split else 0)
 
 
 def format_time(moment: datetime) -> str:
@@ -39,7 +39,7 @@ def format_time(moment: datetime) -> str:
 
 def make_qn(moment: datetime) -> str:
     """A request id `YYYYMMDDhhmmsszzz` from a time (milliseconds from microseconds)."""
-    return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}"
+    return format_time(moment) + f"{moment.microsecond // 1000:03d}"
 
 
 def cp_text(cp: CpSpec) -> str:
@@ -103,8 +103,6 @@ def build_notify_reply(packet: Packet) -> bytes:
 def build_command(*, cn: str, mn: str, pw: str, qn: str, edition: Edition = Edition.HJ212_2017, st: str = "32",
                   cp: CpSpec = "", ack: bool = True) -> bytes:
     """A platform command; the A bit asks the logger for 9011/9012."""
-    if edition is Edition.HJT212_2005:
-        return build_packet(qn=qn, st=st, cn=cn, pw=pw, mn=mn, flag=1 if ack else 0, cp=cp)
     return build_packet(qn=qn, st=st, cn=cn, pw=pw, mn=mn, flag=edition_flag(edition, ack=ack), cp=cp)
 
 
