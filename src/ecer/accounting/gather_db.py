@@ -51,8 +51,8 @@ def plan_inputs_from_db(plan_code: str) -> PlanInputs | None:
             {a.year: a.value for a in t.annual.all()}))
     regional = tuple(_regional_input(rt, version) for rt in RegionalTarget.objects.filter(plan=plan)
                      .select_related("region", "indicator", "decomposition"))
-    first = plan.targets.select_related("region").first()
-    root = region_info(first.region) if first is not None else RegionInfo("", "", "")
+    # The plan's region is its first target's (all of a plan's own targets share it): no second query.
+    root = targets[0].region if targets else RegionInfo("", "", "")
     return PlanInputs(plan.code, version, plan.source_file, root, tuple(targets), regional)
 
 
