@@ -81,8 +81,19 @@ class FactorRow:
         return any(r is not None and r.exceeds for r in self.readings)
 
 
-def _limits(device: Device) -> dict[str, PermittedLimit]:
-    return {lim.factor_code: lim for lim in device.point.limits.all() if not lim.factor_code.endswith(FLOW_SUFFIX)}
+def _limits(point: MonitoringPoint) -> dict[str, PermittedLimit]:
+    """The point's concentration limits by factor (flows excluded): what an exceedance is measured against."""
+    return {lim.factor_code: lim for lim in point.limits.all() if not lim.factor_code.endswith(FLOW_SUFFIX)}
+
+
+def _window_start(hours: int) -> dt.datetime:
+    """`hours` ago in the loggers' local time (DataTime is naive local time)."""
+    now: dt.datetime = timezone.localtime()
+    return now.replace(tzinfo=None) - dt.timedelta(hours=hours)
+
+
+# Rows of `measurements m` joined to limits `l` that exceed them (real-time values and averages).
+_EXCEEDS = "m.field IN ('Rtd', 'Avg') AND m.value > l.lim AND m.data_time >= ?"
 
 
 def latest_by_factor(device: Device) -> list[FactorRow]:
@@ -100,7 +111,7 @@ def latest_by_factor(device: Device) -> list[FactorRow]:
     except Exception:  # the lake is an optional read here: a page must render without it
         log.exception("lake query failed for %s", device.mn)
         return []
-    limits = _limits(device)
+    limits = _limits(device.point)
     series_of = {pair: name for name, pair in SERIES.items()}
     by_factor: dict[str, dict[str, Reading]] = {}
     for r in rows:
@@ -129,17 +140,15 @@ def recent_exceedances(device: Device, hours: int = EXCEEDANCE_WINDOW_HOURS, lim
     """Values above the permitted limit in the last `hours` (logger local time), newest first."""
     from ecer.gateway.lake import query
 
-    limits = _limits(device)
+    limits = _limits(device.point)
     if not limits:
         return []
-    since = timezone.localtime().replace(tzinfo=None) - dt.timedelta(hours=hours)
     try:
         rows = query(
             "SELECT m.factor, m.cn, m.data_time, m.value, l.lim FROM measurements m"
             " JOIN (SELECT unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim) l ON m.factor = l.factor"
-            " WHERE m.mn = ? AND m.field IN ('Rtd', 'Avg') AND m.value > l.lim AND m.data_time >= ?"
-            " ORDER BY m.data_time DESC, m.cn LIMIT ?",
-            [list(limits), [x.limit_value for x in limits.values()], device.mn, since, limit_rows],
+            f" WHERE m.mn = ? AND {_EXCEEDS} ORDER BY m.data_time DESC, m.cn LIMIT ?",
+            [list(limits), [x.limit_value for x in limits.values()], device.mn, _window_start(hours), limit_rows],
         )
     except Exception:
         log.exception("lake exceedance query failed for %s", device.mn)
@@ -164,18 +173,17 @@ def exceedance_counts(points: list[MonitoringPoint], hours: int = EXCEEDANCE_WIN
     """Values above their limit per MN in the last `hours`, for every device of `points`, in one lake query."""
     from ecer.gateway.lake import query
 
-    triples = [(device.mn, lim.factor_code, lim.limit_value) for point in points for device in point.devices.all()
-               for lim in point.limits.all() if not lim.factor_code.endswith(FLOW_SUFFIX)]
+    triples = [(device.mn, code, lim.limit_value) for point in points for device in point.devices.all()
+               for code, lim in _limits(point).items()]
     if not triples:
         return {}
-    since = timezone.localtime().replace(tzinfo=None) - dt.timedelta(hours=hours)
     try:
         rows = query(
             "SELECT m.mn, count(*) AS n FROM measurements m"
             " JOIN (SELECT unnest(?::VARCHAR[]) AS mn, unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim) l"
             " ON m.mn = l.mn AND m.factor = l.factor"
-            " WHERE m.field IN ('Rtd', 'Avg') AND m.value > l.lim AND m.data_time >= ? GROUP BY m.mn",
-            [[t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples], since],
+            f" WHERE {_EXCEEDS} GROUP BY m.mn",
+            [[t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples], _window_start(hours)],
         )
     except Exception:
         log.exception("lake exceedance count failed")
