@@ -12,10 +12,10 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
-from ecer.catalogs.units import load_units
 from ecer.hj212 import describe_factor
+from ecer.web.units import is_english, unit_label
 
 register = template.Library()
 
@@ -28,31 +28,23 @@ COMMANDS = {"2011": ("实时数据", "real-time data"), "2051": ("分钟数据",
             "2061": ("小时数据", "hourly data"), "2031": ("日数据", "daily data")}
 
 
-def _english() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
-
-
 @register.filter
 def factor_name(code: str) -> str:
     factor = describe_factor(code)
     if factor is None:
         return code
-    return factor.name_en if _english() else factor.name_zh
+    return factor.name_en if is_english() else factor.name_zh
 
 
 @register.filter
 def unit_symbol(code: str) -> str:
-    unit = load_units().get(code)
-    if unit is None:
-        names = FACTOR_UNITS.get(code)
-        return code if names is None else names[_english()]
-    return unit.name_en if _english() else unit.name_zh
+    return unit_label(code, FACTOR_UNITS)
 
 
 @register.filter
 def cn_name(code: str) -> str:
     names = COMMANDS.get(code)
-    return code if names is None else f"{names[_english()]} ({code})"
+    return code if names is None else f"{names[is_english()]} ({code})"
 
 
 @register.filter
