@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -16,14 +15,6 @@ from ecer.monitoring.models import Device, DeviceStatus
 
 pytestmark = pytest.mark.django_db
 MN = "DEMO510100W000000000001"  # water outlet: COD limit 100 mg/L, total phosphorus 0.5 mg/L
-
-
-@pytest.fixture
-def client_in() -> Client:
-    user = get_user_model().objects.create_user("mon", password="pw-long-enough")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

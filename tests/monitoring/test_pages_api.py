@@ -5,21 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from ecer.monitoring.demo import seed_demo_registry
 from ecer.monitoring.models import Device, DeviceStatus, QuarantinedDevice
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client_in() -> Client:
-    user = get_user_model().objects.create_user("mon", password="pw-long-enough")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
