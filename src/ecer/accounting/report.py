@@ -23,6 +23,8 @@ TABLE_HEADERS = {
     "en": ("region_code", "region", "code", "indicator", "year", "unit", "actual", "required", "gap", "completion_%",
            "light", "annual_light", "status"),
 }
+#: Printed under any output computed from data labelled illustrative (示例数据).
+ILLUSTRATIVE_BANNER = "示例数据，非官方统计 / illustrative data, not official statistics"
 WORDS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "not_assessed": "不评价", "ok": "正常",
             "no_target": "无目标", "error": "错误"}
 
@@ -155,6 +157,6 @@ def render_table(report: ProgressReport, lang: str = "zh") -> str:
     body = [_table_row(r, lang, units) for r in report.rows]
     lines = [render_table_text(header, body, max_cell=None, rule=False)]
     if report.illustrative:
-        lines.append("示例数据，非官方统计 / illustrative data, not official statistics")
+        lines.append(ILLUSTRATIVE_BANNER)
     lines += report.notes
     return "\n".join(lines)

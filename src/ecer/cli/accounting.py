@@ -159,6 +159,7 @@ def explain(region: str, indicator: str, year: int, plan: str, lang: str) -> Non
     """Why a region's indicator has its value and light in YEAR (REGION: code or name, e.g. 广元)."""
     _setup()
     from ecer.accounting import find_row
+    from ecer.accounting.report import ILLUSTRATIVE_BANNER
     from ecer.core.errors import AccountingInputError
 
     report = _report(plan, year, [region])
@@ -172,4 +173,4 @@ def explain(region: str, indicator: str, year: int, plan: str, lang: str) -> Non
         click.echo(row.explanation(language))
     click.echo("\n".join(_details(row, "en" if lang == "en" else "zh")))
     if report.illustrative:
-        click.echo("示例数据，非官方统计 / illustrative data, not official statistics")
+        click.echo(ILLUSTRATIVE_BANNER)
