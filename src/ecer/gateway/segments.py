@@ -77,7 +77,9 @@ class SegmentLog:
             self._number = self._segment_number(last)
         else:
             self._number = 0
-        self._file = open(self.segment_path(self._number), "ab")  # noqa: SIM115 (kept open for appends)
+        # the segment being appended to (an attribute, not a property: append() returns it per record)
+        self.current_segment = self.segment_path(self._number)
+        self._file = open(self.current_segment, "ab")  # noqa: SIM115 (kept open for appends)
         self._size = self._file.tell()
         fsync_dir(directory)
         self.dirty = False
@@ -90,10 +92,6 @@ class SegmentLog:
 
     def segments(self) -> list[Path]:
         return sorted(self.directory.glob(f"{self.prefix}-*.seg"), key=self._segment_number)
-
-    @property
-    def current_segment(self) -> Path:
-        return self.segment_path(self._number)
 
     def append(self, payload: bytes) -> Path:
         """Buffer one record; returns the segment it went to. Durable only after `sync()`."""
@@ -109,7 +107,8 @@ class SegmentLog:
         self.sync()
         self._file.close()
         self._number += 1
-        self._file = open(self.segment_path(self._number), "ab")  # noqa: SIM115
+        self.current_segment = self.segment_path(self._number)
+        self._file = open(self.current_segment, "ab")  # noqa: SIM115
         self._size = 0
         fsync_dir(self.directory)
 
