@@ -24,7 +24,7 @@ class Incomplete:
     key: SplitKey
     pnum: int
     parts: tuple[Packet, ...]
-    reason: str  # "timeout" | "evicted" | "pnum_conflict"
+    reason: str  # "timeout" | "evicted" | "pnum_conflict" | "too_many_parts"
 
 
 @dataclass(slots=True)
@@ -51,13 +51,13 @@ class Reassembler:
     def add(self, packet: Packet, now: float) -> Packet | None:
         """Add one packet. A packet that is not split comes straight back; a part returns None
         until its set is complete. Expired/evicted sets are appended to `self.dropped`."""
-        if not packet.is_split or packet.pnum is None or packet.pno is None:
+        if packet.pnum is None or packet.pno is None:  # not split (Packet.is_split, narrowed for typing)
             return packet
         self.expire(now)
-        if packet.pnum > self.max_parts:
-            self.dropped.append(Incomplete(self._key(packet), packet.pnum, (packet,), "too_many_parts"))
-            return None
         key = self._key(packet)
+        if packet.pnum > self.max_parts:
+            self.dropped.append(Incomplete(key, packet.pnum, (packet,), "too_many_parts"))
+            return None
         pending = self._pending.get(key)
         if pending is None:
             if len(self._pending) >= self.max_pending:
