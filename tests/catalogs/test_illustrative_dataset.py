@@ -54,7 +54,9 @@ def test_complete_for_every_region_year_and_sichuan_variable(
     for variable in load_variables():
         for region in ["510000", *CITIES]:
             for year in YEARS:
-                assert ((region, variable.code, year) in values) == (variable.code not in national_only)
+                # budgets (用能预算) are issued for the plan's years after the base year only
+                expected = variable.code not in national_only and (variable.code != "energy_budget" or year > 2020)
+                assert ((region, variable.code, year) in values) == expected, (region, variable.code, year)
 
 
 def test_province_flows_are_sums_of_cities(values: dict[tuple[str, str, int], float]) -> None:
@@ -121,4 +123,25 @@ def test_barometer_against_the_provincial_path_shows_all_three_lights(
         achieved = 1 - math.prod(1 + r for r in _intensity_change(values, code))
         gap = (required - achieved) / required
         lights.add("green" if gap <= 0 else "yellow" if gap <= 0.10 else "red")
+    assert lights == {"green", "yellow", "red"}
+
+
+def test_energy_budgets_show_green_yellow_and_red_against_assessed_consumption(
+    values: dict[tuple[str, str, int], float],
+) -> None:
+    """Assessed consumption (total − raw material − listed projects − new renewables at 0.1229 kgce/kWh)
+    against the illustrative budget in 2023: some cities within it, some over by less than 10 %, one more."""
+
+    def assessed(region: str, year: int) -> float:
+        renewable = max(0.0, values[(region, "renewable_electricity", year)]
+                        - values[(region, "renewable_electricity", 2020)]) * 0.1229 * 10
+        return (values[(region, "energy_total", year)] - values[(region, "energy_raw_material", year)]
+                - values[(region, "energy_listed_projects", year)] - renewable)
+
+    lights = set()
+    for code in CITIES:
+        budget = values[(code, "energy_budget", 2023)]
+        assert 0.9 < budget / assessed(code, 2020) < 1.1
+        excess = assessed(code, 2023) - budget
+        lights.add("green" if excess <= 0 else "yellow" if excess <= 0.1 * budget else "red")
     assert lights == {"green", "yellow", "red"}

@@ -39,6 +39,8 @@ def _add_province(data: Dataset) -> None:
         kind = variables.get(variable).kind
         for year in YEARS:
             key = (PROVINCE, variable, year)
+            if (cities[0].code, variable, year) not in data.values:
+                continue  # e.g. energy_budget, issued from 2021 on
             if kind in ("flow", "stock"):
                 decimals = data.values[(cities[0].code, variable, year)][1]
                 data.values[key] = (sum(data.values[(c.code, variable, year)][0] for c in cities), decimals)

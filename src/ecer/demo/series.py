@@ -26,6 +26,10 @@ RENEWABLE_2020_100M_KWH = 2300.0
 RENEWABLE_GROWTH = {2021: 0.10, 2022: 0.03, 2023: 0.06, 2024: 0.08}
 LISTED_PROJECTS_10K_TCE = {"511500": {2022: 35.0, 2023: 68.0, 2024: 92.0}, "511700": {2023: 40.0, 2024: 55.0}}
 KEY_PROJECT_PROGRESS = {2020: 0.0, 2021: 0.21, 2022: 0.43, 2023: 0.64, 2024: 0.85}
+# Energy-use budgets (用能预算) are issued for 2021 onwards: each city's 2020 assessed consumption
+# (total − raw material − listed projects; no renewable deduction in the baseline year) growing by this
+# allowed annual growth. Tight on purpose: cities whose consumption grows with their GDP exceed it.
+ENERGY_BUDGET_GROWTH = 0.010
 
 Key = tuple[str, str, int]
 
@@ -229,6 +233,16 @@ def _cumulatives(data: Dataset, cities: list[City]) -> None:
                 )
 
 
+def _budgets(data: Dataset, cities: list[City]) -> None:
+    for c in cities:
+        base = sum(
+            sign * data.get(c.code, variable, YEARS[0])
+            for sign, variable in ((1, "energy_total"), (-1, "energy_raw_material"), (-1, "energy_listed_projects"))
+        )
+        for year in YEARS[1:]:
+            data.put(c.code, "energy_budget", year, base * (1 + ENERGY_BUDGET_GROWTH) ** (year - YEARS[0]), 2)
+
+
 def city_series(seed: int) -> Dataset:
     """Every city's series for every year; deterministic for a given seed."""
     rng = random.Random(seed)
@@ -242,4 +256,5 @@ def city_series(seed: int) -> Dataset:
         _public_institutions(data, cities, rng, year)
     _levels(data, cities, rng)
     _cumulatives(data, cities)
+    _budgets(data, cities)
     return data
