@@ -185,6 +185,8 @@ def test_decompose_and_assess_read_current_observations_from_the_database(
     code_file, from_file = _run("decompose", "--data", str(stats[0]), "--format", "csv")
     code_db, from_db = _run("decompose", "--format", "csv")
     assert code_file == code_db == 0 and from_db == from_file
-    code, out = _run("assess", "--period", "annual:2023", "--targets", str(_targets(tmp_path)), "--format", "json")
-    assert code == 0, out
-    assert len(json.loads(out)["regions"]) == 21
+    result = CliRunner().invoke(cli, ["assess", "--period", "annual:2023", "--targets", str(_targets(tmp_path)),
+                                      "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["regions"]) == 21  # the hint on missing measures goes to stderr
+    assert "--measures demo" in result.stderr

@@ -81,6 +81,35 @@ def _targets_file(path: str) -> tuple[Any, ...]:
     return tuple(out)
 
 
+MISSING_HINT = ("measures part missing (措施得分缺失): pass --measures FILE (reviewers' scores) "
+                "or --measures demo for the illustrative scores; no grade is given without it, except vetoes")
+#: A scores file whose reviewer or note contains one of these is shown as illustrative (示例评分).
+ILLUSTRATIVE_MARKERS = ("illustrative", "示例")
+
+
+def _measures(option: str, year: int, rubric: Any) -> tuple[Any, dict[str, Any]]:
+    """Totals per region from `--measures FILE|demo`, and what was used (file, illustrative or not)."""
+    from ecer.core import assessment as core
+    from ecer.demo import measures as demo
+
+    if option == "demo":
+        path = demo.bundled_path(year)
+        if not path.is_file():
+            raise click.ClickException(f"--measures demo: no illustrative measures scores for {year}; "
+                                       f"bundled years: {', '.join(map(str, demo.YEARS))}")
+    else:
+        path = Path(option)
+        if not path.is_file():
+            raise click.BadParameter(f"'{option}': no such file (or `demo` for the illustrative scores)",
+                                     param_hint="--measures")
+    name = path.name if option == "demo" else option
+    scores = core.parse_measures_csv(path.read_text(encoding="utf-8-sig"), name)
+    totals = core.measures_totals(scores, rubric.measures.max_points, name)
+    illustrative = any(m in f"{s.reviewer} {s.note}".lower() for s in scores for m in ILLUSTRATIVE_MARKERS)
+    return totals, {"file": name, "bundled_demo": option == "demo", "illustrative": illustrative,
+                    "regions": len(totals)}
+
+
 @click.command()
 @click.option("--period", "period_text", required=True, help="annual:YEAR | midterm[:YEAR] | final")
 @click.option("--plan", "plan_code", default=DEFAULT_PLAN, show_default=True, help="Plan code or YAML path.")
@@ -90,8 +119,9 @@ def _targets_file(path: str) -> tuple[Any, ...]:
 @click.option("--targets", "targets_file", type=click.Path(exists=True, dir_okay=False),
               help="City targets CSV (region_code, basic_reduction_pct), e.g. from `ecer decompose --format csv`; "
                    "default: the plan's stored regional targets.")
-@click.option("--measures", "measures_file", type=click.Path(exists=True, dir_okay=False),
-              help="Reviewers' scores CSV: region_code, item, score, max, reviewer, note.")
+@click.option("--measures", "measures_file", metavar="FILE|demo",
+              help="Reviewers' scores CSV (region_code, item, score, max, reviewer, note), or `demo` for the "
+                   "bundled illustrative scores of the period's year (示例评分, not a real review).")
 @click.option("--rubric", "rubric_code", default="classic-40-60", show_default=True, help="Rubric code or YAML path.")
 @click.option("--base-year", type=int, help="Default from the plan.")
 @click.option("--target-year", type=int, help="Default from the plan.")
@@ -125,18 +155,19 @@ def assess(period_text: str, plan_code: str, data_file: str | None, targets_file
         # The completion shown in the progress report uses the rubric's method, so both agree.
         options = AccountingOptions(progress=ProgressOptions(completion=Completion(rubric.quantitative.method)))
         data = source.panels([c.code for c in city_list], ap.variables(options), ap.years(year, options))
-        found, _ = outcomes(ap, kind, year, data, options)
-        measures = None
-        if measures_file:
-            scores = core.parse_measures_csv(Path(measures_file).read_text(encoding="utf-8-sig"), measures_file)
-            measures = core.measures_totals(scores, rubric.measures.max_points, measures_file)
+        found, report = outcomes(ap, kind, year, data, options)
+        measures, used = _measures(measures_file, year, rubric) if measures_file else (None, None)
         results = core.assess(found, rubric, core.Period(kind, year), measures)  # type: ignore[arg-type]
     except (InputFileError, AccountingInputError) as err:
         raise click.ClickException(str(err)) from err
     if fmt == "json":
-        _emit_json({"rubric": rubric.code, "period": {"kind": kind, "year": year}, "regions": [_as_dict(r) for r in results]})
+        _emit_json({"rubric": rubric.code, "period": {"kind": kind, "year": year},
+                    "illustrative_data": report.illustrative, "measures": used,
+                    "regions": [_as_dict(r) for r in results]})
     else:
-        click.echo(_table(results, rubric, kind, year))
+        click.echo(_table(results, rubric, used, report.illustrative))
+    if used is None:
+        click.echo(MISSING_HINT, err=True)
 
 
 def _as_dict(r: Any) -> dict[str, Any]:
@@ -148,23 +179,51 @@ def _as_dict(r: Any) -> dict[str, Any]:
     return out
 
 
-def _table(results: Sequence[Any], rubric: Any, kind: str, year: int) -> str:
-    lines = [
-        f"{results[0].period.name_zh if results else kind} / {results[0].period.name_en if results else year} — rubric {rubric.code}",
-    ]
+def _grade_cell(r: Any) -> str:
+    if r.grade is None:
+        return "— (no measures)"
+    return f"{r.grade.name_zh} {r.grade.name_en}" + (" (一票否决 veto)" if r.veto_applied else "")
+
+
+def _summary(results: Sequence[Any], rubric: Any) -> str:
+    counts = [(g, sum(1 for r in results if r.grade is not None and r.grade.code == g.code)) for g in rubric.grades]
+    vetoed = sum(1 for r in results if r.veto_applied)
+    pending = sum(1 for r in results if r.grade is None)
+    parts = [f"{g.name_zh} {n}" for g, n in counts] + [f"其中一票否决 veto {vetoed}"]
+    if pending:
+        parts.append(f"未定等级 no grade {pending}")
+    return "等级分布 / grades: " + ", ".join(parts)
+
+
+def _table(results: Sequence[Any], rubric: Any, used: dict[str, Any] | None, illustrative_data: bool) -> str:
+    from ecer.accounting.report import ILLUSTRATIVE_BANNER
+
+    period = results[0].period if results else None
+    lines = [f"{period.name_zh} / {period.name_en} — rubric {rubric.code} "
+             f"(定量 quantitative {rubric.quantitative.met_points:g} + 措施 measures {rubric.measures.max_points:g})"
+             if period else f"rubric {rubric.code}"]
+    if used is None:
+        lines.append("措施得分 measures: none given — totals and grades wait for the reviewers' scores")
+    else:
+        tag = "示例评分，非真实评审 / illustrative scores, not a real review" if used["illustrative"] else "reviewers' scores"
+        lines.append(f"措施得分 measures: {used['file']} ({tag})")
+    lines.append("")
     rows = []
     for r in results:
         q = r.quantitative
         rows.append([
             r.region_code, r.region_name, f"{r.outcome.achieved_reduction_pct:.2f}",
             f"{r.outcome.required_reduction_pct:.2f}",
-            f"{q.completion_pct:.2f}" if q.completion_pct is not None else "—", str(q.step), f"{q.points:g}",
-            f"{r.measures.points:g}" if r.measures else "—", f"{r.total:g}",
-            (f"{r.grade.name_zh} {r.grade.name_en}" if r.grade else "— (no measures)")
-            + (" (一票否决 veto)" if r.veto_applied else ""),
+            f"{q.completion_pct:.2f}" if q.completion_pct is not None else "—", str(q.step), f"{q.points:.1f}",
+            f"{r.measures.points:.1f}" if r.measures else "—", f"{r.total:.1f}" if r.measures else "—",
+            _grade_cell(r),
         ])
-    headers = ["code", "region", "K %", "P %", "compl %", "step", "quant", "meas", "total", "grade (veto)"]
+    headers = ["code", "region", "K %", "P %", "compl %", "step", "quant", "meas", "total", "grade"]
     lines.append(render_table(headers, rows, max_cell=None, right=[False, False] + [True] * 7 + [False]))
-    lines.append("")
+    lines += [f"K: achieved cumulative reduction 累计降低; P: required 要求; compl: completion 完成进度 ({rubric.quantitative.method} method)",
+              _summary(results, rubric)]
+    if illustrative_data:
+        lines.append(ILLUSTRATIVE_BANNER)
+    lines += ["", "说明 / explanation:"]
     lines += [f"{r.region_code}: {r.explanation_zh}\n        {r.explanation_en}" for r in results]
     return "\n".join(lines)

@@ -63,10 +63,44 @@ class QuantitativeRule(_Strict):
         return self
 
 
+class MeasureItem(_Strict):
+    """One item of the measures part (e.g. 调整和优化产业结构情况) with its maximum points.
+
+    `name_zh` is what reviewers write in the `item` column of their scores file; `source` says where
+    the item and its points come from (or that they are an assumption).
+    """
+
+    code: str = Field(min_length=1)
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    max_points: float = Field(gt=0)
+    source: str = Field(min_length=1)
+
+
 class MeasuresRule(_Strict):
-    """The measures part scored by reviewers; item maxima of a region must add up to `max_points`."""
+    """The measures part scored by reviewers; item maxima of a region must add up to `max_points`.
+
+    `items` is the rubric's item list (optional: a deployment whose reviewers use their own list may
+    leave it out); when given, codes and names are unique and the maxima add up to `max_points`.
+    """
 
     max_points: float = Field(gt=0)
+    items_source: str = ""
+    items: tuple[MeasureItem, ...] = ()
+
+    @model_validator(mode="after")
+    def _items_add_up(self) -> MeasuresRule:
+        if not self.items:
+            return self
+        for attr in ("code", "name_zh"):
+            values = [getattr(item, attr) for item in self.items]
+            duplicates = sorted({v for v in values if values.count(v) > 1})
+            if duplicates:
+                raise ValueError(f"items: duplicate {attr} {', '.join(duplicates)}")
+        total = sum(item.max_points for item in self.items)
+        if abs(total - self.max_points) > 1e-9:
+            raise ValueError(f"items: maxima add up to {total:g}, the measures part is {self.max_points:g}")
+        return self
 
 
 class Grade(_Strict):
