@@ -1,0 +1,156 @@
+"""Typed, immutable results of parsing: Packet, its CP groups and measurement rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+
+from ecer.hj212.errors import Hj212Error, Reason
+
+from .crc import CrcKind
+
+# CP keys `<factor>-<suffix>` whose value qualifies the factor's other fields instead of being one.
+QUALIFIER_SUFFIXES = frozenset({"Flag", "EFlag", "SampleTime"})
+
+
+class Edition(StrEnum):
+    """Protocol edition, from the version bits of Flag (no Flag at all means 2005)."""
+
+    HJT212_2005 = "2005"
+    HJ212_2017 = "2017"
+    HJ212_2025 = "2025"
+
+
+VERSION_BITS: dict[int, Edition] = {0: Edition.HJT212_2005, 1: Edition.HJ212_2017, 2: Edition.HJ212_2025}
+FLAG_ACK = 0x01  # A: the sender wants a reply
+FLAG_SPLIT = 0x02  # D: split packet, PNUM/PNO present
+
+CpGroup = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One value of one factor at one time: a row for storage.
+
+    `field` is the CP suffix (Rtd, Min, Avg, Max, Cou, ZsRtd, ZsAvg, ...); `value` is None when the
+    raw text is not a number (the raw text is always kept); `flag` is the factor's `-Flag` as sent
+    (unknown flags are data, not errors).
+    """
+
+    data_time: datetime | None
+    factor: str
+    field: str
+    value: float | None
+    flag: str | None
+    raw: str
+    sample_time: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """A parsed HJ 212 packet. Header values are strings exactly as sent (PW/MN may be empty)."""
+
+    st: str
+    cn: str
+    mn: str
+    pw: str | None
+    qn: str | None
+    flag: int | None
+    pnum: int | None
+    pno: int | None
+    edition: Edition
+    cp: tuple[CpGroup, ...]
+    header: tuple[tuple[str, str], ...]  # every header field in order, unknown ones included
+    crc_kind: CrcKind
+    data: str  # the data segment as text (NUL bytes removed)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def needs_ack(self) -> bool:
+        return self.flag is not None and bool(self.flag & FLAG_ACK)
+
+    @property
+    def is_split(self) -> bool:
+        return self.pnum is not None and self.pno is not None
+
+    def cp_value(self, key: str) -> str | None:
+        """First value of `key` anywhere in CP (e.g. 'DataTime', 'QnRtn', 'RtdInterval')."""
+        for group in self.cp:
+            for k, v in group:
+                if k == key:
+                    return v
+        return None
+
+    @property
+    def data_time(self) -> datetime | None:
+        text = self.cp_value("DataTime")
+        return parse_time(text) if text is not None else None
+
+    def measurements(self) -> list[Measurement]:
+        """Measurement rows. `DataTime` applies to the groups after it, so packets holding several
+        records (several DataTime groups) give each row its own time. `-Flag` and `-SampleTime`
+        attach to the factor's rows under the same DataTime, wherever they appear."""
+        rows: list[Measurement] = []
+        for data_time, fields in _records(self.cp):
+            flags: dict[str, str] = {}
+            samples: dict[str, str] = {}
+            values: list[tuple[str, str, str]] = []
+            for key, value in fields:
+                factor, sep, suffix = key.rpartition("-")
+                if not sep or not factor:
+                    continue  # not a factor field (e.g. RtdInterval, QnRtn)
+                if suffix == "Flag":
+                    flags.setdefault(factor, value)
+                elif suffix == "SampleTime":
+                    samples.setdefault(factor, value)
+                elif suffix not in QUALIFIER_SUFFIXES:
+                    values.append((factor, suffix, value))
+            for factor, suffix, value in values:
+                sample = samples.get(factor)
+                rows.append(Measurement(data_time, factor, suffix, _number(value), flags.get(factor), value,
+                                        parse_time(sample) if sample else None))
+        return rows
+
+
+def _records(cp: tuple[CpGroup, ...]) -> list[tuple[datetime | None, list[tuple[str, str]]]]:
+    records: list[tuple[datetime | None, list[tuple[str, str]]]] = []
+    current: list[tuple[str, str]] = []
+    data_time: datetime | None = None
+    for group in cp:
+        for key, value in group:
+            if key == "DataTime":
+                if current:
+                    records.append((data_time, current))
+                    current = []
+                data_time = parse_time(value)
+            else:
+                current.append((key, value))
+    if current:
+        records.append((data_time, current))
+    return records
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    # float() accepts 'nan', 'inf', '1_0': none of these is an HJ 212 number (x - x is 0 only if finite)
+    if value - value != 0.0 or "_" in text:
+        return None
+    return value
+
+
+@lru_cache(maxsize=4096)  # the same DataTime/SampleTime recurs in every row and every logger's packet
+def parse_time(text: str) -> datetime:
+    """`YYYYMMDDhhmmss` or `YYYYMMDDhhmmsszzz` (milliseconds, older devices) as a naive local time."""
+    n = len(text)
+    if (n != 14 and n != 17) or not text.isdigit() or not text.isascii():
+        raise Hj212Error(Reason.BAD_DATATIME, f"time {text!r} is not 14 or 17 digits")
+    try:
+        return datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]),
+                        int(text[12:14]), int(text[14:17]) * 1000 if n == 17 else 0)
+    except ValueError as exc:
+        raise Hj212Error(Reason.BAD_DATATIME, f"time {text!r}: {exc}") from None

@@ -1,0 +1,199 @@
+"""Differential test: the codec gives exactly what the frozen pre-optimisation copy gave.
+
+For a large randomized corpus (the benchmark's traffic mix, randomly mutated and re-chunked, plus
+packet-shaped random CP text with awkward values), every framer event (kind, bytes, offset,
+reason, detail), every parse verdict (packet fields, or reason and detail), every measurement row
+and every CRC equals the output of tests/hj212/reference (the codec as of commit 4317b39).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecer.hj212 import CrcMode, Frame, Framer, Hj212Error, frames_from_lines, parse
+from ecer.hj212 import crc as new_crc
+from ecer.hj212 import packet as new_packet
+
+from .reference import crc as ref_crc
+from .reference import framer as ref_framer
+from .reference import packet as ref_packet
+from .reference import parser as ref_parser
+from .samples import load_samples
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_hj212_codec", ROOT / "benchmarks" / "bench_hj212_codec.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def event_key(event: Any) -> tuple[object, ...]:
+    if hasattr(event, "crc_text"):
+        return ("frame", event.raw, event.data, event.crc_text, event.offset)
+    return ("rejected", event.raw, str(event.reason), event.detail, event.offset)
+
+
+def rows_key(rows: list[Any]) -> list[tuple[object, ...]]:
+    return [(r.data_time, r.factor, r.field, r.value, r.flag, r.raw, r.sample_time) for r in rows]
+
+
+def outcome(parse_fn: Any, frame: Any, mode: str) -> tuple[object, ...]:
+    """Everything observable about parsing one frame: the packet and its rows, or the error."""
+    try:
+        p = parse_fn(frame, crc_mode=mode)
+    except Hj212Error as exc:
+        return ("error", str(exc.reason), exc.detail)
+    try:
+        rows: object = rows_key(p.measurements())
+    except Hj212Error as exc:
+        rows = ("rows error", str(exc.reason), exc.detail)
+    try:
+        data_time: object = p.data_time
+    except Hj212Error as exc:
+        data_time = ("data_time error", str(exc.reason), exc.detail)
+    return ("ok", p.st, p.cn, p.mn, p.pw, p.qn, p.flag, p.pnum, p.pno, str(p.edition), p.cp, p.header,
+            str(p.crc_kind), p.data, p.warnings, p.needs_ack, p.is_split, p.cp_value("DataTime"), data_time, rows)
+
+
+def run_both(stream: bytes, cuts: list[int]) -> None:
+    """Frame `stream` (fed in pieces at `cuts`) with both codecs and parse every frame in both modes."""
+    new, ref = Framer(), ref_framer.Framer()
+    new_events: list[Any] = []
+    ref_events: list[Any] = []
+    prev = 0
+    for cut in [*sorted({c % (len(stream) + 1) for c in cuts}), len(stream)]:
+        new_events += new.feed(stream[prev:cut])
+        ref_events += ref.feed(stream[prev:cut])
+        assert new.buffered == ref.buffered
+        prev = cut
+    new_events += new.flush()
+    ref_events += ref.flush()
+    assert [event_key(e) for e in new_events] == [event_key(e) for e in ref_events]
+    for new_event, ref_event in zip(new_events, ref_events, strict=True):
+        if isinstance(new_event, Frame):
+            for mode in (CrcMode.STANDARD, CrcMode.ACCEPT_MODBUS):
+                assert outcome(parse, new_event, mode) == outcome(ref_parser.parse, ref_event, mode.value)
+    for mode in (CrcMode.STANDARD, CrcMode.ACCEPT_MODBUS):  # the bytes path (frame_from_bytes)
+        assert outcome(parse, stream, mode) == outcome(ref_parser.parse, stream, mode.value)
+
+
+def mutate(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        if not out:
+            break
+        i = rng.randrange(len(out))
+        kind = rng.randrange(6)
+        if kind == 0:
+            out[i] = rng.randrange(256)
+        elif kind == 1:
+            del out[i]
+        elif kind == 2:
+            out.insert(i, rng.choice(b"\x00\r\n#;,=&-0123456789.\xff"))
+        elif kind == 3:
+            out[i:i] = out[i:i + rng.randrange(1, 60)]  # duplicate a run (duplicate keys, groups)
+        elif kind == 4:
+            out[i:i] = rng.choice([b"##", b"\r\n", b"##0010", b"&&", b"CP=&&", b"DataTime=2026023", b"-Flag=N,"])
+        else:
+            del out[i:i + rng.randrange(1, 40)]
+    return bytes(out)
+
+
+def test_benchmark_stream_mutated_and_rechunked() -> None:
+    stream, _ = _bench().make_stream(1500, seed=7)
+    rng = random.Random(212)
+    run_both(stream, [rng.randrange(len(stream)) for _ in range(300)])
+    packets = [p + b"\r\n" for p in stream.split(b"\r\n") if p]
+    for _ in range(2500):
+        piece = b"".join(rng.choice(packets) for _ in range(rng.randint(1, 3)))
+        run_both(mutate(rng, piece) if rng.random() < 0.8 else piece,
+                 [rng.randrange(len(piece) + 1) for _ in range(rng.randrange(4))])
+
+
+VALUES = ["1.5", "-0", "0", "1e5", "1E-3", ".5", "5.", "nan", "inf", "-Infinity", "1_0", " 1", "1 ", "+2", "",
+          "abc", "0x10", "１", "1e400", "-", "12.345", "9" * 30]
+TIMES = ["20260101000000", "20260101000000123", "20261301000000", "2026010100000", "202601010000001", "",
+         "2026022912000x", "20240229235959", "２0260101000000", "20260101246000"]
+KEYS = ["a01012-Rtd", "a01012-Flag", "a01012-SampleTime", "a01012-Avg", "w01018-Rtd", "w01018-EFlag",
+        "-Rtd", "Rtd", "a-", "RtdInterval", "QnRtn", "DataTime", "x-y-Rtd", "a01012-Rtd", ""]
+HEADERS = ["QN=20260101000000000", "ST=32", "CN=2011", "PW=123456", "MN=MN01", "Flag=5", "Flag=4", "Flag=9",
+           "Flag=7", "Flag=256", "Flag=x", "Flag=13", "PNUM=2", "PNO=1", "PNO=3", "PNUM=x", "ST=", "MN=", "CN=",
+           "XX=1", "ST=31", "bad", "=1"]
+
+
+def random_data(rng: random.Random) -> str:
+    header = [rng.choice(HEADERS) for _ in range(rng.randint(0, 8))]
+    groups = []
+    for _ in range(rng.randint(0, 6)):
+        fields = []
+        for _ in range(rng.randint(0, 5)):
+            key = rng.choice(KEYS)
+            value = rng.choice(TIMES) if key.endswith(("Time", "SampleTime")) and rng.random() < 0.9 \
+                else rng.choice(VALUES)
+            fields.append(key if rng.random() < 0.03 else f"{key}={value}")
+        groups.append(",".join(fields))
+    cp = "CP=&&" + ";".join(groups) + rng.choice(["&&", "&&", "&&", "&", ""])
+    if rng.random() < 0.05:
+        cp = cp.replace("CP=&&", rng.choice(["CP=", "CP=&", ""]))
+    parts = header + [cp]
+    if rng.random() < 0.1:
+        parts += [rng.choice(HEADERS)]  # header after CP
+    return ";".join(parts)
+
+
+def test_random_packet_shaped_data() -> None:
+    rng = random.Random(2017)
+    for _ in range(4000):
+        body = random_data(rng).encode("utf-8")  # non-ASCII values included on purpose
+        run_both(b"##%04d" % len(body) + body + ref_crc.crc_text(body) + b"\r\n", [])
+
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+VALID = [s.packet for s in load_samples() if s.expect == "valid"]
+
+
+@SETTINGS
+@given(data=st.binary(max_size=600), cuts=st.lists(st.integers(0, 600), max_size=6),
+       packet=st.sampled_from(VALID))
+def test_arbitrary_bytes_around_samples(data: bytes, cuts: list[int], packet: bytes) -> None:
+    run_both(data + packet + data, cuts)
+    for a, b in zip(frames_from_lines([data + packet]), ref_framer.frames_from_lines([data + packet]), strict=True):
+        assert event_key(a) == event_key(b)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400))
+def test_crc_and_times(data: bytes) -> None:
+    assert new_crc.hj212_crc(data) == ref_crc.hj212_crc(data)
+    assert new_crc.modbus_crc(data) == ref_crc.modbus_crc(data)
+    assert new_crc.crc_text(data) == ref_crc.crc_text(data)
+    text = data.decode("latin-1")[:17]
+    for candidate in (text, "".join(ch for ch in text if ch.isdigit())):
+        results = []
+        for fn in (new_packet.parse_time, ref_packet.parse_time):
+            try:
+                results.append(("ok", fn(candidate)))
+            except Hj212Error as exc:
+                results.append(("error", str(exc.reason), exc.detail))
+        assert results[0] == results[1]
+
+
+def test_crc_every_length_and_alignment() -> None:
+    rng = random.Random(5)
+    blob = bytes(rng.randrange(256) for _ in range(300))
+    for n in range(0, 300, 7):
+        for start in range(3):
+            piece = blob[start:start + n]
+            assert new_crc.hj212_crc(piece) == ref_crc.hj212_crc(piece)
+            assert new_crc.hj212_crc(memoryview(piece)) == ref_crc.hj212_crc(piece)
+            assert new_crc.modbus_crc(piece) == ref_crc.modbus_crc(piece)
