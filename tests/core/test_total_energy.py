@@ -34,3 +34,14 @@ def test_lights_and_exemption() -> None:
     result = total_consumption_control(assessed, budget)
     assert result.light[2, 1] == Light.RED
     assert result.excess[1, 1] == pytest.approx(3.0)
+
+
+def test_rise_can_be_given_for_a_single_assessed_year() -> None:
+    from ecer.core.barometer import BarometerOptions, Variant
+
+    assessed = Panel("energy_for_total_assessment", "10k_tce", ("a", "b"), (2023,), np.array([[110.0], [110.0]]))
+    budget = np.array([[100.0], [100.0]])
+    rise = BarometerOptions(variant=Variant.NDRC2021_RISE)
+    result = total_consumption_control(assessed, budget, barometer=rise, rose=np.array([[True], [False]]))
+    assert result.light[:, 0].tolist() == [Light.RED, Light.YELLOW]
+    assert total_consumption_control(assessed, budget, barometer=rise).light[:, 0].tolist() == [Light.YELLOW] * 2

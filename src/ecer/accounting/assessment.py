@@ -75,6 +75,8 @@ def outcomes(ap: AssessmentPlan, kind: str, year: int, data: PanelSet,
     regional = {r.region_code: r for r in ap.plan.regional if r.indicator == ap.target.indicator.code}
     out = []
     for row in report.rows:
+        if row.target_code != ap.target.code:
+            continue  # e.g. the total-consumption control rows that follow the intensity rows
         if row.status != "ok" or row.actual is None or row.required is None:
             raise AccountingInputError(row.error or row.status, region=None if row.error else row.region_code)
         rt = regional[row.region_code]

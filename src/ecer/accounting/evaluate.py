@@ -15,6 +15,8 @@ from ecer.accounting.options import AccountingOptions
 from ecer.accounting.panels import PanelSet
 from ecer.accounting.report import ProgressReport
 from ecer.accounting.target_rows import TargetContext, evaluate_target_rows, variables_for
+from ecer.accounting.total_control import VARIABLES as TOTAL_VARIABLES
+from ecer.accounting.total_control import control_target, total_control_rows
 from ecer.catalogs.formula import FormulaError, parse_formula
 
 
@@ -27,12 +29,17 @@ def needed_variables(plan: PlanInputs, options: AccountingOptions) -> list[str]:
         except FormulaError:
             continue  # reported as an error row by the evaluation
         out.update(dict.fromkeys(variables_for(formula, options)[0]))
+    if control_target(plan) is not None:
+        out.update(dict.fromkeys(TOTAL_VARIABLES))
     return list(out)
 
 
 def needed_years(plan: PlanInputs, year: int, options: AccountingOptions) -> tuple[int, ...]:
-    """From the earliest base (or price base) year of the plan's targets to `year`."""
+    """From the earliest base (or price base, or renewable baseline for total-consumption control) year
+    of the plan's targets to `year`."""
     starts = [min(t.base_year, options.price_base_year_for(t.base_year)) for t in plan.targets]
+    if control_target(plan) is not None:
+        starts.append(options.deductions.renewable_baseline_year)
     return tuple(range(min(starts, default=year), year + 1))
 
 
@@ -62,6 +69,11 @@ def evaluate_progress(
         rows, illustrative = evaluate_target_rows(context, target)
         report.rows.extend(rows)
         report.illustrative = report.illustrative or illustrative
+        if target is control_target(plan):
+            # Total-consumption control follows the intensity rows, whose incentive decides exemption.
+            total, illustrative = total_control_rows(context, target, rows)
+            report.rows.extend(total)
+            report.illustrative = report.illustrative or illustrative
     return report
 
 
@@ -79,4 +91,5 @@ def parameters(opts: AccountingOptions, plan: PlanInputs) -> dict[str, Any]:
         "barometer": {"variant": progress.barometer.variant.value, "threshold": progress.barometer.threshold,
                       "threshold_basis": progress.barometer.threshold_basis.value},
         "fallback_for_extensive_levels": opts.fallback_for_extensive_levels,
+        "energy_allowed_growth_pct": opts.energy_allowed_growth_pct,
     }

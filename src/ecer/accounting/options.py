@@ -29,6 +29,10 @@ class AccountingOptions:
       `default_renewable_kgce_per_kwh` (0.1229, calorific) for years not listed.
     - `fallback_for_extensive_levels`: apply the plan-target fallback to level targets in extensive
       units as well (default False: such a region gets no target instead of a wrong one).
+    - `energy_allowed_growth_pct`: total-consumption control for a region-year without an issued
+      budget (`energy_budget` observation): the budget is its base-year assessed consumption growing
+      by this average annual percentage [open]; None (default) = not used, so such a region gets no
+      total-consumption row (never an invented budget). An issued budget always takes precedence.
     """
 
     progress: ProgressOptions = field(default_factory=ProgressOptions)
@@ -38,6 +42,7 @@ class AccountingOptions:
     renewable_kgce_per_kwh: Mapping[int, float] = field(default_factory=dict)
     default_renewable_kgce_per_kwh: float = CALORIFIC_KGCE_PER_KWH
     fallback_for_extensive_levels: bool = False
+    energy_allowed_growth_pct: float | None = None
 
     def price_base_year_for(self, base_year: int) -> int:
         """The constant-price base year of a target with this base year (the option, else the base year)."""

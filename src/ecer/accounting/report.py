@@ -26,7 +26,7 @@ TABLE_HEADERS = {
 #: Printed under any output computed from data labelled illustrative (示例数据).
 ILLUSTRATIVE_BANNER = "示例数据，非官方统计 / illustrative data, not official statistics"
 WORDS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "not_assessed": "不评价", "ok": "正常",
-            "no_target": "无目标", "error": "错误"}
+            "no_target": "无目标", "error": "错误", "exempt": "免考核"}
 
 
 @dataclass
@@ -39,6 +39,10 @@ class ReportRow:
     reduction) as applied: its RegionalTarget, or the plan's value when it falls back.
     Level targets: values in the indicator's unit. `status` is "ok", "error" (bad or missing input:
     `error` says which region, variable, year) or "no_target".
+    Total-consumption control (`target_code` "energy_total_control", kind "budget"): `actual` is the
+    assessed consumption after deductions, `required` and `target_value` the budget, `gap` the excess
+    (> 0 over budget), all in 10k_tce; status "exempt" (light green) when the intensity incentive
+    target was met.
     """
 
     region_code: str
@@ -77,7 +81,7 @@ class ReportRow:
         return self.indicator_name_en if lang == "en" and self.indicator_name_en else self.indicator_name_zh
 
     def explanation(self, lang: str) -> str:
-        if self.status != "ok":
+        if self.status not in ("ok", "exempt"):
             return self.error or self.status
         return self.explanation_en if lang == "en" else self.explanation_zh
 

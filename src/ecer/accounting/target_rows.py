@@ -105,7 +105,7 @@ def _subset(panel: Panel, idx: list[int]) -> Panel:
     return Panel(panel.variable, panel.unit, tuple(panel.regions[i] for i in idx), panel.years, panel.values[idx])
 
 
-def _optional_deduction(panel: Panel | None, notes: dict[str, list[str]]) -> Panel | None:
+def optional_deduction(panel: Panel | None, notes: dict[str, list[str]]) -> Panel | None:
     """A deduction with no data at all for a region counts as zero (noted); partial data stays NaN → error."""
     if panel is None:
         return None
@@ -120,13 +120,13 @@ def _optional_deduction(panel: Panel | None, notes: dict[str, list[str]]) -> Pan
 def _energy_after_deductions(ps: dict[str, Panel], opts: AccountingOptions, notes: dict[str, list[str]]) -> Panel:
     renewable = None
     if RENEWABLE in ps:
-        ren = _optional_deduction(ps[RENEWABLE], notes)
+        ren = optional_deduction(ps[RENEWABLE], notes)
         assert ren is not None
         factors = {y: opts.renewable_factor(y) for y in ren.years}
         _, cumulative = renewable_increase_10k_tce(ren, factors, opts.deductions.renewable_baseline_year)
         renewable = Panel("renewable_deduction", "10k_tce", ren.regions, ren.years, cumulative)
-    return energy_for_intensity(ps[ENERGY_TOTAL], _optional_deduction(ps.get(RAW), notes), renewable,
-                                _optional_deduction(ps.get(LISTED), notes), opts.deductions)
+    return energy_for_intensity(ps[ENERGY_TOTAL], optional_deduction(ps.get(RAW), notes), renewable,
+                                optional_deduction(ps.get(LISTED), notes), opts.deductions)
 
 
 def _spec(target: TargetInput, targets: list[RegionTarget], years: tuple[int, ...]) -> TargetSpec:

@@ -167,7 +167,7 @@ def explain(region: str, indicator: str, year: int, plan: str, lang: str) -> Non
         row = find_row(report, report.rows[0].region_code if report.rows else region, indicator)
     except AccountingInputError as exc:
         raise click.ClickException(str(exc)) from exc
-    if row.status != "ok":
+    if row.status not in ("ok", "exempt"):
         raise click.ClickException(f"{row.region_code} {row.indicator} {year}: {row.status}: {row.error}")
     for language in (("zh", "en") if lang == "both" else (lang,)):
         click.echo(row.explanation(language))

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ecer.core.barometer import BarometerOptions, Light, ThresholdBasis, Variant
 from ecer.core.evaluate import ProgressOptions, ProgressResult, TargetKind
-from ecer.core.explanation_templates import HEAD, TAIL, WORDS
+from ecer.core.explanation_templates import HEAD, TAIL, TOTAL_BUDGET_BASIS, TOTAL_HEAD, TOTAL_TAIL, WORDS
 from ecer.core.provenance import InputRef, Provenance, rule_version
 
 Period = Literal["progress", "annual"]
@@ -130,3 +130,47 @@ def cell_provenance(
     }
     parameters.update(extra_parameters or {})
     return Provenance(rule, rule_version(rule), tuple(inputs), parameters, zh, en, tuple(notes))
+
+
+@dataclass(frozen=True)
+class TotalBreakdown:
+    """One region-year of total-consumption control, in 10k_tce: the consumption, each deduction, the
+    assessed consumption, the budget and how the budget was obtained ("issued", or "growth" at
+    `growth_pct` a year from `base_year`)."""
+
+    total: float
+    raw_material: float
+    renewable: float
+    listed: float
+    assessed: float
+    budget: float
+    budget_basis: str = "issued"
+    base_year: int | None = None
+    growth_pct: float | None = None
+
+
+def explain_total_control(
+    names: Names, year: int, breakdown: TotalBreakdown, light: Light, barometer: BarometerOptions | None = None,
+) -> tuple[str, str]:
+    """(zh, en) sentence, e.g. "广元市 2023年能源消费总量考核值为…（能源消费总量…，扣除原料用能…），用能预算…，
+    超出预算…，超过预算的10% → 红灯（一级预警）"; `light` NOT_ASSESSED = exempt (incentive target met)."""
+    opts = barometer or BarometerOptions()
+    outcome = _outcome(light, opts)
+    relative = opts.threshold_basis is ThresholdBasis.RELATIVE
+    b = breakdown
+    sentences = []
+    for lang in ("zh", "en"):
+        basis = TOTAL_BUDGET_BASIS[b.budget_basis][lang].format(
+            base_year=b.base_year, growth=format_number(b.growth_pct or 0.0))
+        values = {
+            "region": names.region_zh if lang == "zh" else names.region_en,
+            "year": year,
+            "unit": names.unit_zh if lang == "zh" else names.unit_en,
+            "actual": format_number(b.assessed), "required": format_number(b.budget),
+            "total": format_number(b.total), "raw": format_number(b.raw_material),
+            "renewable": format_number(b.renewable), "listed": format_number(b.listed),
+            "budget_basis": basis, "gap": format_number(b.assessed - b.budget, keep_small=True),
+            "threshold": format_number(opts.threshold * (100.0 if relative else 1.0)),
+        }
+        sentences.append((TOTAL_HEAD[lang] + TOTAL_TAIL[outcome][lang]).format(**values))
+    return sentences[0], sentences[1]

@@ -72,3 +72,53 @@ WORDS: dict[str, dict[str, str]] = {
     "require_about": {"zh": "约为", "en": "about"},
     "percentage_points": {"zh": "个百分点", "en": "percentage points"},
 }
+
+#: Total energy consumption control (能源消费总量控制): assessed consumption after deductions against
+#: the energy-use budget (用能预算). Placeholders: region, year, actual, required (the budget), unit,
+#: total, raw, renewable, listed (the deductions), budget_basis, gap, threshold.
+TOTAL_HEAD: dict[str, str] = {
+    "zh": ("{region} {year}年能源消费总量考核值为{actual}{unit}（能源消费总量{total}，扣除原料用能{raw}、"
+           "新增可再生能源电力{renewable}、国家重大项目单列能耗{listed}），用能预算{required}{unit}{budget_basis}"),
+    "en": ("{region}: assessed energy consumption was {actual} {unit} in {year} (total {total} less raw-material "
+           "energy {raw}, new renewable electricity {renewable} and nationally listed projects {listed}); "
+           "energy-use budget {required} {unit}{budget_basis}"),
+}
+
+TOTAL_BUDGET_BASIS: dict[str, dict[str, str]] = {
+    "issued": {"zh": "（下达值）", "en": " (as issued)"},
+    "growth": {"zh": "（按{base_year}年考核值年均增长{growth}%测算）",
+               "en": " (derived: {base_year} assessed consumption growing {growth}% a year)"},
+}
+
+TOTAL_TAIL: dict[str, dict[str, str]] = {
+    "green": {"zh": "，未超出预算 → 绿灯（三级）", "en": "; within the budget → green (level 3)"},
+    "yellow_relative": {
+        "zh": "，超出预算{gap}{unit}，在预算的{threshold}%以内 → 黄灯（二级预警）",
+        "en": "; {gap} {unit} over the budget, within {threshold}% of it → yellow (level-2 warning)",
+    },
+    "red_relative": {
+        "zh": "，超出预算{gap}{unit}，超过预算的{threshold}% → 红灯（一级预警）",
+        "en": "; {gap} {unit} over the budget, more than {threshold}% of it → red (level-1 warning)",
+    },
+    "yellow_absolute": {
+        "zh": "，超出预算{gap}{unit}，在{threshold}{unit}以内 → 黄灯（二级预警）",
+        "en": "; {gap} {unit} over the budget, within {threshold} {unit} → yellow (level-2 warning)",
+    },
+    "red_absolute": {
+        "zh": "，超出预算{gap}{unit}，超过{threshold}{unit} → 红灯（一级预警）",
+        "en": "; {gap} {unit} over the budget, more than {threshold} {unit} → red (level-1 warning)",
+    },
+    "yellow_rise": {
+        "zh": "，超出预算{gap}{unit}，但比上年未增长 → 黄灯（二级预警）",
+        "en": "; {gap} {unit} over the budget but not above the previous year → yellow (level-2 warning)",
+    },
+    "red_rise": {
+        "zh": "，超出预算{gap}{unit}且比上年增长 → 红灯（一级预警）",
+        "en": "; {gap} {unit} over the budget and above the previous year → red (level-1 warning)",
+    },
+    "not_assessed": {
+        "zh": "；单位地区生产总值能耗降低已达到激励目标，免予能源消费总量考核 → 绿灯（免考核）",
+        "en": ("; the region reached its incentive energy-intensity target, so it is exempt from the "
+               "total-consumption assessment → green (exempt)"),
+    },
+}

@@ -67,11 +67,15 @@ def total_consumption_control(
     budget: FloatArray,
     exempt: BoolArray | None = None,
     barometer: BarometerOptions | None = None,
+    rose: BoolArray | None = None,
 ) -> TotalControlResult:
     """Compare assessed consumption with the budget (same regions × years shape).
 
     Red/yellow under the ten-percent variant when the excess is above/within 10% of the budget; under
     the rise variant red when consumption exceeded the budget *and* rose over the previous year.
+    `rose` (same shape) says whether consumption rose over the previous year; default: computed from
+    the panel's own years (the first year never rose). A caller that assesses one year passes it, so
+    the panel need not carry the previous year (which may have no budget).
     """
     require_unit(assessed, "10k_tce")
     assessed.require_positive("assessed energy consumption")
@@ -83,8 +87,11 @@ def total_consumption_control(
              years=assessed.years, indicator=assessed.variable)
     excess = assessed.values - budget
     met = excess <= 0
-    rose = np.zeros_like(met)
-    rose[:, 1:] = assessed.values[:, 1:] > assessed.values[:, :-1]
+    if rose is None:
+        rose = np.zeros_like(met)
+        rose[:, 1:] = assessed.values[:, 1:] > assessed.values[:, :-1]
+    else:
+        rose = np.broadcast_to(np.asarray(rose, dtype=bool), met.shape).copy()
     exempt_arr = np.zeros_like(met) if exempt is None else np.broadcast_to(exempt, met.shape).copy()
     light = lights(met, excess, budget, rose, barometer, not_assessed=exempt_arr)
     return TotalControlResult(assessed.regions, assessed.years, assessed.values, budget, excess, met,
