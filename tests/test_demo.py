@@ -3,6 +3,7 @@ the HJ 212 gateway and simulated loggers as children, stopped with the demo."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -70,6 +71,13 @@ def test_demo_no_serve_twice() -> None:
     assert "unchanged; 示例分解" in second.output and DecompositionRun.objects.count() == 7
     assert counts == (Region.objects.count(), Plan.objects.count(), Target.objects.count(),
                       Observation.objects.count(), ImportBatch.objects.count(), User.objects.count())
+    # the assessment of the demo's database with the bundled illustrative reviewers' scores grades every city
+    assert "ecer assess --period annual:2023 --measures demo" in first.output
+    assessed = runner.invoke(cli, ["assess", "--period", "annual:2023", "--measures", "demo", "--format", "json"])
+    assert assessed.exit_code == 0, assessed.output + repr(assessed.exception)
+    report = json.loads(assessed.stdout)
+    assert report["illustrative_data"] is True and report["measures"]["illustrative"] is True
+    assert len(report["regions"]) == 21 and all(r["grade"] is not None for r in report["regions"])
 
 
 # --- serving mode: web server, HJ 212 gateway and simulated loggers as one unit -----------------

@@ -150,13 +150,14 @@ def assess(period_text: str, plan_code: str, data_file: str | None, targets_file
     _, city_list = cities(source, province)
     try:
         rubric = core.load_rubric(rubric_code)
+        # Read the reviewers' scores first: a bad or missing file is reported before the evaluation runs.
+        measures, used = _measures(measures_file, year, rubric) if measures_file else (None, None)
         regional = _targets_file(targets_file) if targets_file else None
         ap = assessment_plan(source.plan, INDICATOR, city_list, regional, base_year, target_year)
         # The completion shown in the progress report uses the rubric's method, so both agree.
         options = AccountingOptions(progress=ProgressOptions(completion=Completion(rubric.quantitative.method)))
         data = source.panels([c.code for c in city_list], ap.variables(options), ap.years(year, options))
         found, report = outcomes(ap, kind, year, data, options)
-        measures, used = _measures(measures_file, year, rubric) if measures_file else (None, None)
         results = core.assess(found, rubric, core.Period(kind, year), measures)  # type: ignore[arg-type]
     except (InputFileError, AccountingInputError) as err:
         raise click.ClickException(str(err)) from err

@@ -60,6 +60,8 @@ def _load_everything(reset: bool) -> None:
         click.echo(f"示例数据 / illustrative data: {result.rows} rows, {result.new_versions} new versions "
                    "(示例数据，非官方统计 / illustrative, not official statistics)")
     _decompose()
+    click.echo("评价考核 / assessment: ecer assess --period annual:2023 --measures demo "
+               "(示例措施评分 illustrative reviewers' scores, 2021–2024)")
     devices = seed_demo_registry()
     click.echo(f"在线监测 / monitoring: {devices} illustrative devices registered")
 
