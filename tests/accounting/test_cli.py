@@ -58,6 +58,17 @@ def test_explain_both_languages_with_inputs() -> None:
     assert "observation:" in out and "progress.reduction v1" in out and "fallback" in out
 
 
+def test_explain_total_consumption_control() -> None:
+    code, out = run("explain", "广元", "energy_total_control", "2023", "--lang", "both")
+    assert code == 0, out
+    zh, en = out.splitlines()[:2]
+    assert zh.startswith("广元市 2023年能源消费总量考核值为") and "新增可再生能源电力" in zh and "→" in zh
+    assert en.startswith("Guangyuan: assessed energy consumption") and "new renewable electricity" in en
+    assert "energy_budget 510800 2023" in out and "renewable_electricity 510800 2020" in out
+    code, out = run("progress", "-y", "2023", "-r", "广元")
+    assert code == 0 and "energy_total_control" in out and "能源消费总量控制" in out and "万吨标准煤" in out
+
+
 def test_explain_errors_are_clear() -> None:
     code, out = run("explain", "广元", "no_such_indicator", "2023")
     assert code == 1 and "510800" in out and "no_such_indicator" in out

@@ -35,12 +35,26 @@ def test_every_region_and_indicator_has_a_light_and_an_explanation() -> None:
     regions = {"510000", *(r.code for r in Region.objects.get_children(province))}
     targets = set(Target.objects.filter(plan__code="sichuan-14fyp").values_list("code", flat=True))
     assert len(regions) == 22 and len(targets) == 24
-    # one row per region × target, each with a light and its bilingual explanation
-    assert {(r["region_code"], r["target_code"]) for r in rows} == {(g, t) for g in regions for t in targets}
-    assert len(rows) == 22 * 24
-    missing = [(r["region_code"], r["target_code"], r["status"], r["error"]) for r in rows
+    # one row per region × target, each with a light and its bilingual explanation, plus one total energy
+    # consumption control row per region (能源消费总量控制, against its 用能预算)
+    total = [r for r in rows if r["target_code"] == "energy_total_control"]
+    plan_rows = [r for r in rows if r["target_code"] != "energy_total_control"]
+    assert {(r["region_code"], r["target_code"]) for r in plan_rows} == {(g, t) for g in regions for t in targets}
+    assert len(plan_rows) == 22 * 24
+    assert sorted(r["region_code"] for r in total) == sorted(regions)
+    assert len(rows) == 22 * 25
+    assert {r["light"] for r in total if r["status"] == "ok"} == {"green", "yellow", "red"}
+    missing = [(r["region_code"], r["target_code"], r["status"], r["error"]) for r in plan_rows
                if r["status"] != "ok" or r["light"] not in ("green", "yellow", "red")]
+    missing += [(r["region_code"], r["target_code"], r["status"], r["error"]) for r in total
+                if r["status"] not in ("ok", "exempt") or r["light"] not in ("green", "yellow", "red")]
     assert missing == []
+    # a city that reached its incentive intensity target (the demo's decomposition sets them) is exempt:
+    # green, and its explanation says why
+    exempt = [r for r in total if r["status"] == "exempt"]
+    assert exempt and all(r["light"] == "green" and "免予能源消费总量考核" in r["explanation_zh"] for r in exempt)
+    assert {r["region_code"] for r in exempt} == {r["region_code"] for r in plan_rows
+                                                   if r["target_code"] == "energy_intensity" and r["incentive_met"]}
     assert all(r["explanation_zh"] and r["explanation_en"] for r in rows)
     assert report["illustrative_data"] is True
 
@@ -65,3 +79,10 @@ def test_every_region_and_indicator_has_a_light_and_an_explanation() -> None:
     assert "按基数占比分摊法" in out and "示例数据测算，非正式下达" in out
     assert "按2020年地区生产总值(现价)占比分摊" in out and "全省14.92万吨" in out
     assert "decomposition.pro_rata_basis" in out and "not an issued target" in out
+
+    out = run("explain", "广元", "energy_total_control", "2023", "--lang", "both")
+    first, second = out.splitlines()[:2]
+    assert first.startswith("广元市 2023年能源消费总量考核值为") and "扣除原料用能" in first and "用能预算" in first
+    assert first.endswith("→ 红灯（一级预警）")
+    assert second.startswith("Guangyuan: assessed energy consumption was") and "energy-use budget" in second
+    assert "total_energy.budget v1" in out and "energy_budget 510800 2023" in out and "observation:" in out
