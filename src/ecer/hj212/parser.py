@@ -13,12 +13,15 @@ Tolerances (see docs/hj212.md for the reasons):
 
 from __future__ import annotations
 
+import re
+from typing import cast
+
 from ecer.hj212.crc import CrcKind, CrcMode, hj212_crc, modbus_crc
 from ecer.hj212.errors import Hj212Error, Reason
 from ecer.hj212.framer import Frame
 from ecer.hj212.packet import FLAG_SPLIT, VERSION_BITS, CpGroup, Edition, Packet, parse_time
 
-_HEX = frozenset("0123456789abcdefABCDEF")
+_HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
 _REQUIRED = ("ST", "CN")
 
 
@@ -36,7 +39,7 @@ def frame_from_bytes(raw: bytes) -> Frame:
 
 def check_crc(frame: Frame, crc_mode: CrcMode = CrcMode.STANDARD) -> CrcKind:
     text = frame.crc_text
-    if len(text) != 4 or not all(chr(b) in _HEX for b in text):
+    if not _HEX4.fullmatch(text):
         raise Hj212Error(Reason.BAD_CRC_TEXT, f"CRC field {text!r} is not 4 hex digits")
     sent = int(text, 16)
     computed = hj212_crc(frame.data)
@@ -99,22 +102,44 @@ def _header_fields(text: str, warnings: list[str]) -> dict[str, str]:
 
 def _cp_groups(text: str, warnings: list[str]) -> tuple[CpGroup, ...]:
     groups: list[CpGroup] = []
-    n_fields = 0
+    pairs: list[tuple[str, str]] = []
+    timed: list[CpGroup] = []
     for group_text in text.split(";"):
-        group = [part.partition("=") for part in group_text.split(",") if part]
-        if not group:
-            continue
-        for key, sep, value in group:
-            if not sep or not key:
-                raise Hj212Error(Reason.BAD_CP, f"CP field {key[:40]!r} has no '='")
-            if key[-1] == "e" and (key == "DataTime" or key.endswith("-SampleTime")):
+        # a part without `=` becomes a 1-tuple here; dict() below rejects it
+        group = cast(CpGroup, tuple([tuple(part.split("=", 1)) for part in group_text.split(",") if part]))
+        if group:
+            groups.append(group)
+            pairs += group
+            if "Time=" in group_text:
+                timed.append(group)
+    try:
+        keys = dict(pairs)
+    except ValueError:
+        keys = {"": ""}
+    if "" in keys:  # a field without `=` or with an empty key: report the first error in order
+        _raise_first_error(text)
+    for group in timed:  # DataTime and -SampleTime values must be times (no other error precedes them now)
+        for key, value in group:
+            if key == "DataTime" or key.endswith("-SampleTime"):
                 parse_time(value)
-        groups.append(tuple((key, value) for key, _, value in group))
-        n_fields += len(group)
     # duplicate keys are rare: detect them cheaply, then take the slow path
-    if len({key for group in groups for key, _ in group}) != n_fields:
+    if len(keys) != len(pairs):
         return _drop_duplicates(groups, warnings)
     return tuple(groups)
+
+
+def _raise_first_error(text: str) -> None:
+    """Raise the error of the first bad CP field in order: no `=`, empty key, or a bad time."""
+    for group_text in text.split(";"):
+        for part in group_text.split(","):
+            if not part:
+                continue
+            key, sep, value = part.partition("=")
+            if not sep or not key:
+                raise Hj212Error(Reason.BAD_CP, f"CP field {key[:40]!r} has no '='")
+            if key == "DataTime" or key.endswith("-SampleTime"):
+                parse_time(value)
+    raise AssertionError("called for a CP without a bad field")  # pragma: no cover
 
 
 def _drop_duplicates(groups: list[CpGroup], warnings: list[str]) -> tuple[CpGroup, ...]:
