@@ -12,6 +12,7 @@ BRIEF_UNITS = {
     "energy_raw_material": "10k_tce",
     "renewable_electricity": "100m_kwh",
     "energy_listed_projects": "10k_tce",
+    "energy_budget": "10k_tce",  # 用能预算 (total-consumption control task)
     "industrial_va_current": "100m_yuan",
     "industrial_va_index": "index_prev_year_100",
     "industrial_energy": "10k_tce",
