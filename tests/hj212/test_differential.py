@@ -158,6 +158,35 @@ def test_random_packet_shaped_data() -> None:
         run_both(b"##%04d" % len(body) + body + ref_crc.crc_text(body) + b"\r\n", [])
 
 
+def random_cp(rng: random.Random) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """CP groups as a caller or merge_parts may build them: duplicates and bad times included."""
+    groups = []
+    for _ in range(rng.randint(0, 6)):
+        group = []
+        for _ in range(rng.randint(1, 5)):
+            key = rng.choice(KEYS)
+            group.append((key, rng.choice(TIMES if key.endswith("Time") else VALUES)))
+        groups.append(tuple(group))
+    return tuple(groups)
+
+
+def test_measurements_of_built_packets() -> None:
+    rng = random.Random(2025)
+    for _ in range(4000):
+        cp = random_cp(rng)
+        fields = dict(st="32", cn="2011", mn="M", pw=None, qn=None, flag=None, pnum=None, pno=None, cp=cp,
+                      header=(), data="")
+        new = new_packet.Packet(edition=new_packet.Edition.HJ212_2017, crc_kind=new_crc.CrcKind.STANDARD, **fields)
+        ref = ref_packet.Packet(edition=ref_packet.Edition.HJ212_2017, crc_kind=ref_crc.CrcKind.STANDARD, **fields)
+        results = []
+        for p in (new, ref):
+            try:
+                results.append(("ok", rows_key(p.measurements())))
+            except Hj212Error as exc:
+                results.append(("error", str(exc.reason), exc.detail))
+        assert results[0] == results[1], cp
+
+
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALID = [s.packet for s in load_samples() if s.expect == "valid"]
 

@@ -168,17 +168,6 @@ def _record_rows(data_time: datetime | None, fields: list[tuple[str, str]], rows
                                       parse_time(sample) if sample else None)))
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    # float() accepts 'nan', 'inf', '1_0': none of these is an HJ 212 number (x - x is 0 only if finite)
-    if value - value != 0.0 or "_" in text:
-        return None
-    return value
-
-
 @lru_cache(maxsize=4096)  # the same DataTime/SampleTime recurs in every row and every logger's packet
 def parse_time(text: str) -> datetime:
     """`YYYYMMDDhhmmss` or `YYYYMMDDhhmmsszzz` (milliseconds, older devices) as a naive local time."""
