@@ -19,6 +19,7 @@ Offsets are absolute positions in the stream (first byte is 0), for audit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -30,8 +31,7 @@ MAX_DATA_BYTES = 9999
 DEFAULT_MAX_FRAME_BYTES = MAX_DATA_BYTES + FRAME_OVERHEAD_BYTES
 DEFAULT_JUNK_CHUNK_BYTES = 1024
 
-_HEX = frozenset(b"0123456789abcdefABCDEF")
-_DIGITS = frozenset(b"0123456789")
+_HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ class Framer:
                 return self._reject_to_next_marker(events, start, Reason.BAD_HEADER, "truncated header", final)
             return start, False
         length_field = buf[start + 2:start + 6]
-        if not all(b in _DIGITS for b in length_field):
+        if not length_field.isdigit():  # ASCII digits only (bytes semantics)
             return self._reject_to_next_marker(
                 events, start, Reason.BAD_HEADER, f"length field {bytes(length_field)!r} is not 4 digits", final)
         length = int(length_field)
@@ -172,8 +172,8 @@ class Framer:
         if not verdict:
             return self._mismatch(events, start, length, final)
         after = crc_start + 4
-        events.append(Frame(bytes(buf[start:after]), bytes(buf[data_start:crc_start]), bytes(buf[crc_start:after]),
-                            self._base + start))
+        raw = bytes(buf[start:after])
+        events.append(Frame(raw, raw[6:-4], raw[-4:], self._base + start))
         # swallow the line ending (CR LF, lone LF or lone CR)
         if buf.startswith(b"\r\n", after):
             after += 2
@@ -184,7 +184,7 @@ class Framer:
     def _fits(self, data_start: int, crc_start: int, final: bool) -> bool | None:
         """Does the declared length land on a CRC? None = cannot tell until more bytes arrive."""
         buf = self._buf
-        if not all(b in _HEX for b in buf[crc_start:crc_start + 4]):
+        if not _HEX4.fullmatch(buf, crc_start, crc_start + 4):
             return False
         after = crc_start + 4
         closed = buf.endswith(b"&&", data_start, crc_start)

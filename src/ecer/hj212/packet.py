@@ -93,30 +93,43 @@ class Packet:
         records (several DataTime groups) give each row its own time. `-Flag` and `-SampleTime`
         attach to the factor's rows under the same DataTime, wherever they appear."""
         rows: list[Measurement] = []
-        for data_time, fields in _records(self.cp):
-            _record_rows(data_time, fields, rows)
+        for record in _records(self.cp):
+            _record_rows(*record, rows)
         return rows
 
 
-def _records(cp: tuple[CpGroup, ...]) -> list[tuple[datetime | None, list[tuple[str, str]]]]:
-    records: list[tuple[datetime | None, list[tuple[str, str]]]] = []
-    current: list[tuple[str, str]] = []
+# One record: its DataTime, its (factor, suffix, raw value) fields, and the first -Flag and
+# -SampleTime text of each factor.
+_Record = tuple[datetime | None, list[tuple[str, str, str]], dict[str, str], dict[str, str]]
+
+
+def _records(cp: tuple[CpGroup, ...]) -> list[_Record]:
+    records: list[_Record] = []
+    values: list[tuple[str, str, str]] = []
+    flags: dict[str, str] = {}
+    samples: dict[str, str] = {}
     data_time: datetime | None = None
+    kinds = _key_kinds
     for group in cp:
-        for pair in group:
-            if pair[0] == "DataTime":
-                if current:
-                    records.append((data_time, current))
-                    current = []
-                data_time = parse_time(pair[1])
-            else:
-                current.append(pair)
-    if current:
-        records.append((data_time, current))
+        for key, value in group:
+            kind, factor, suffix = kinds.get(key) or _key_kind(key)
+            if kind == _VALUE:
+                values.append((factor, suffix, value))
+            elif kind == _FLAG:
+                flags.setdefault(factor, value)
+            elif kind == _SAMPLE:
+                samples.setdefault(factor, value)
+            elif kind == _DATA_TIME:
+                if values:
+                    records.append((data_time, values, flags, samples))
+                values, flags, samples = [], {}, {}
+                data_time = parse_time(value)
+    if values:
+        records.append((data_time, values, flags, samples))
     return records
 
 
-_SKIP, _VALUE, _FLAG, _SAMPLE = 0, 1, 2, 3
+_SKIP, _VALUE, _FLAG, _SAMPLE, _DATA_TIME = 0, 1, 2, 3, 4
 _KEY_CACHE_SIZE = 4096  # distinct CP keys seen; cleared when full, so hostile input cannot grow it
 _key_kinds: dict[str, tuple[int, str, str]] = {}
 
@@ -124,7 +137,9 @@ _key_kinds: dict[str, tuple[int, str, str]] = {}
 def _key_kind(key: str) -> tuple[int, str, str]:
     """(kind, factor, suffix) of a CP key, remembered: the same keys recur in every packet."""
     factor, sep, suffix = key.rpartition("-")
-    if not sep or not factor:
+    if key == "DataTime":
+        kind = _DATA_TIME
+    elif not sep or not factor:
         kind = _SKIP  # not a factor field (e.g. RtdInterval, QnRtn)
     elif suffix == "Flag":
         kind = _FLAG
@@ -138,21 +153,8 @@ def _key_kind(key: str) -> tuple[int, str, str]:
     return result
 
 
-def _record_rows(data_time: datetime | None, fields: list[tuple[str, str]], rows: list[Measurement]) -> None:
-    """Append the rows of one record; the first -Flag/-SampleTime of a factor wins."""
-    flags: dict[str, str] = {}
-    samples: dict[str, str] = {}
-    values: list[tuple[str, str, str]] = []
-    kinds = _key_kinds
-    for key, value in fields:
-        kind, factor, suffix = kinds.get(key) or _key_kind(key)
-        if kind == _VALUE:
-            values.append((factor, suffix, value))
-        elif kind == _FLAG:
-            if factor not in flags:
-                flags[factor] = value
-        elif kind == _SAMPLE and factor not in samples:
-            samples[factor] = value
+def _record_rows(data_time: datetime | None, values: list[tuple[str, str, str]], flags: dict[str, str],
+                 samples: dict[str, str], rows: list[Measurement]) -> None:
     new = tuple.__new__
     for factor, suffix, value in values:
         number: float | None
