@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ecer.hj212 import Frame, Framer, Hj212Error, build_packet, hj212_crc, parse
+from ecer.hj212.crc import _HJ_TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
@@ -171,18 +172,9 @@ def crc_bitwise(data: bytes) -> int:
     return crc
 
 
-def _rounds(value: int) -> int:
-    for _ in range(8):
-        value = (value >> 1) ^ 0xA001 if value & 1 else value >> 1
-    return value
-
-
-_ONE_BYTE = tuple(_rounds(i) for i in range(256))
-
-
 def crc_byte_table(data: bytes) -> int:
     """One 256-entry table lookup per byte (`crc = T[(crc >> 8) ^ byte]`), the codec's earlier loop."""
-    table = _ONE_BYTE
+    table = _HJ_TABLE  # the codec's own 256-entry table, fed one byte at a time
     crc = 0xFFFF
     for byte in data:
         crc = table[(crc >> 8) ^ byte]
