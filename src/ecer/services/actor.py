@@ -1,0 +1,124 @@
+"""Who is acting, and what they may see and do: the one place where scope is decided.
+
+An `Actor` is a plain value built from a Django user (web, API), a named account (CLI) or the
+system itself (demo set-up, background jobs started by the system). Services receive it and call
+`visible_region_codes` / `require_region` / `require_role`; adapters never filter by region
+themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    """The platform's roles (角色). Each is bound to a region or an enterprise."""
+
+    PROVINCE_ADMIN = "province_admin"  # 省级管理员
+    PROVINCE_REVIEWER = "province_reviewer"  # 省级审核员
+    CITY_OPERATOR = "city_operator"  # 市(州)填报员
+    CITY_REVIEWER = "city_reviewer"  # 市(州)审核员
+    ENTERPRISE_REPORTER = "enterprise_reporter"  # 企业填报员
+    AUDITOR = "auditor"  # 审计（只读）
+    SYSTEM = "system"  # the platform itself: demo set-up, scheduled jobs; never a person
+
+
+READ_EVERYWHERE = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER, Role.AUDITOR, Role.SYSTEM})
+
+
+class PermissionDenied(Exception):  # noqa: N818 - the domain word, mirrors Django's
+    """The actor may not do this, or may not see that record. Adapters map it to 403/404."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user as services see it: name, role and the region (or enterprise) it is bound to.
+
+    `region_code` is the region the role is bound to (a city's staff: their city; the province's
+    staff: the province). `region_codes` is that region and every region below it, filled in by
+    `actor_for_user` from the region tree, so scope checks need no query.
+    """
+
+    username: str
+    role: Role
+    region_code: str | None = None
+    region_codes: frozenset[str] = field(default_factory=frozenset)
+    enterprise_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in READ_EVERYWHERE
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.AUDITOR
+
+
+def system_actor() -> Actor:
+    """The platform acting on its own behalf (demo set-up, scheduled jobs)."""
+    return Actor(username="system", role=Role.SYSTEM)
+
+
+def visible_region_codes(actor: Actor) -> frozenset[str] | None:
+    """Region codes the actor may read; None means every region."""
+    return None if actor.sees_everything else actor.region_codes
+
+
+def restrict_regions(actor: Actor, wanted: Iterable[str] | None) -> list[str] | None:
+    """The requested region codes cut to the actor's scope (None = all the actor may see).
+
+    Asking for a region outside the scope is refused rather than silently dropped, so a city user
+    who guesses another city's code learns nothing but "not allowed"."""
+    visible = visible_region_codes(actor)
+    if wanted is None:
+        return None if visible is None else sorted(visible)
+    wanted = list(wanted)
+    if visible is not None:
+        foreign = [c for c in wanted if c not in visible]
+        if foreign:
+            raise PermissionDenied(f"{actor.username} may not read region(s) {', '.join(foreign)}")
+    return wanted
+
+
+def require_region(actor: Actor, region_code: str) -> None:
+    """Refuse unless the actor may read `region_code`."""
+    restrict_regions(actor, [region_code])
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    """Refuse unless the actor has one of `roles` (SYSTEM always may)."""
+    if actor.role != Role.SYSTEM and actor.role not in roles:
+        raise PermissionDenied(f"{actor.username} ({actor.role}) may not do this; needs {', '.join(roles)}")
+
+
+def actor_for_user(user: Any) -> Actor:
+    """The Actor of a Django user: role from its group, region scope from its profile and the tree.
+
+    A superuser acts as province administrator. A user with no role group gets the narrowest role."""
+    from ecer.masterdata.models import Region, UserProfile
+
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((r for r in Role if r.value in names and r != Role.SYSTEM), None)
+    legacy = {"city_staff": Role.CITY_OPERATOR}  # group name used before the roles of the collection issue
+    if role is None:
+        role = next((legacy[n] for n in names if n in legacy), None)
+    if role is None and user.is_superuser:
+        role = Role.PROVINCE_ADMIN
+    profile = UserProfile.objects.filter(user=user).select_related("region").first()
+    region = profile.region if profile else None
+    codes: frozenset[str] = frozenset()
+    if region is not None:
+        below = Region.get_tree(region).values_list("code", flat=True)
+        codes = frozenset(below)
+    return Actor(
+        username=user.get_username(),
+        # No role group: the narrowest role, and with no profile region an empty scope (sees nothing).
+        role=role or Role.CITY_OPERATOR,
+        region_code=region.code if region else None,
+        region_codes=codes,
+        user_id=user.pk,
+    )
