@@ -168,13 +168,14 @@ def test_demo_serves_gateway_and_simulated_loggers_and_stops_them(tmp_path: Path
         assert f"127.0.0.1:{gw}" in banner and "模拟数采仪（示例）/ simulated data loggers" in banner
         gateway_pid = int(re.search(r"gateway: \S+ \(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]
         simulator_pid = int(re.search(r"simulated data loggers: .*\(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]
-        assert _alive(gateway_pid) and _alive(simulator_pid)
+        worker_pid = int(re.search(r"job worker: pid (\d+)", banner).group(1))  # type: ignore[union-attr]
+        assert _alive(gateway_pid) and _alive(simulator_pid) and _alive(worker_pid)
         socket.create_connection(("127.0.0.1", gw), timeout=5).close()
         _wait("a DeviceStatus with a packet", lambda: _packets_seen(demo_database) > 0, 25, log)
 
         demo.send_signal(signal.SIGTERM)
         demo.wait(timeout=20)
-        assert not _alive(gateway_pid) and not _alive(simulator_pid), log.read_text()[-2000:]
+        assert not _alive(gateway_pid) and not _alive(simulator_pid) and not _alive(worker_pid), log.read_text()[-2000:]
         assert _port_free(web) and _port_free(gw)
         assert "stopped:" in (tmp_path / "demo-monitoring.log").read_text()  # the gateway shut down cleanly
     finally:

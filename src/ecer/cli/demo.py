@@ -1,6 +1,6 @@
 """`ecer demo`: a working installation in one command — database, catalogs, plans, illustrative data,
 demo accounts — then a local web server, with the HJ 212 gateway and simulated data loggers
-(示例) as child processes so the monitoring pages are live."""
+(示例) as child processes so the monitoring pages are live, and the background-job worker."""
 
 from __future__ import annotations
 
@@ -168,10 +168,21 @@ def demo(host: str, port: int, no_serve: bool, reset: bool, gateway_port: int, n
         children.stop_all()
 
 
+def _start_job_worker(children: Children) -> str:
+    """The background-job worker (uploads, report generation): a child process like the gateway."""
+    from ecer import config
+
+    data_dir = config.data_dir()
+    log = data_dir / "demo-jobs.log"
+    worker = children.start("jobs", ["jobs", "worker"], dict(os.environ, ECER_DATA_DIR=str(data_dir)), log)
+    return f"后台任务 / job worker: pid {worker.pid}, log {log}"
+
+
 def _serve(host: str, port: int, url: str, children: Children, gateway_port: int | None) -> None:
     monitoring = ["在线监测：未启动网关 / monitoring: gateway not started (--no-gateway)"]
     if gateway_port is not None:
         monitoring = _start_monitoring(children, gateway_port)
+    monitoring.append(_start_job_worker(children))
     _print_logins(url, monitoring)
     if host not in LOOPBACK:
         click.echo("警告 / warning: the demo passwords are public; listening beyond this machine exposes them.")

@@ -18,6 +18,7 @@ COMMANDS = [
     ("ecer.cli.assessment", "decompose"),
     ("ecer.cli.assessment", "assess"),
     ("ecer.cli.hj212", "hj212"),
+    ("ecer.cli.jobs", "jobs"),
 ]
 
 

@@ -23,9 +23,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
     "ecer.masterdata",
     "ecer.monitoring",
     "ecer.web",
+    "ecer.jobs",
 ]
 
 MIDDLEWARE = [
@@ -84,3 +87,7 @@ ECER_DEFAULT_PLAN = "sichuan-14fyp"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Background jobs (django-tasks): the database backend, so the embedded default needs no broker. A worker
+# process (`ecer jobs worker`, started by `ecer demo`) runs them; see docs/jobs.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("monitoring/", include("ecer.monitoring.urls")),
+    path("jobs/", include("ecer.jobs.urls")),
     path("", include("ecer.web.urls")),
 ]

@@ -1,0 +1,42 @@
+"""`ecer jobs`: the background-job worker and a look at recent jobs."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def jobs() -> None:
+    """Background jobs (后台任务): uploads and report generation run here, not in the web request."""
+
+
+@jobs.command()
+@click.option("--batch", is_flag=True, help="run the queued jobs, then exit (for scripts and tests)")
+@click.option("--interval", default=1.0, show_default=True, type=float, help="seconds between polls of the queue")
+def worker(batch: bool, interval: float) -> None:
+    """Run queued jobs (django-tasks database worker) until stopped with Ctrl-C / SIGTERM."""
+    from django.core.management import call_command
+
+    from ecer.site.django_setup import setup
+
+    setup()
+    args = ["--interval", str(interval), "--no-startup-delay"]
+    if batch:
+        args.append("--batch")
+    click.echo(f"后台任务 / job worker: polling every {interval:g} s", err=True)
+    call_command("db_worker", *args)
+
+
+@jobs.command("list")
+@click.option("--limit", default=20, show_default=True, type=int)
+def list_jobs(limit: int) -> None:
+    """The most recent jobs of every user (as the system account)."""
+    from ecer.site.django_setup import setup
+
+    setup()
+    from ecer.services.actor import system_actor
+    from ecer.services.jobs import list_jobs as recent
+
+    for job in recent(system_actor(), limit=limit):
+        click.echo(f"{job.created_at:%Y-%m-%d %H:%M:%S} {job.id} {job.kind:<28} {job.status:<9} "
+                   f"{job.percent:>3}% {job.owner} {job.message[:60]}")
