@@ -104,6 +104,19 @@ def test_empty_pw_and_mn_are_tolerated() -> None:
     assert p.mn == "" and p.pw == "" and p.warnings == ("empty MN",)
 
 
+def test_empty_or_nul_st_is_accepted_as_unknown_system_type() -> None:
+    """Issue 7, 1.6: real loggers send ST=\\x00\\x00 with a valid length and CRC; the readings are data."""
+    for st in ("\x00\x00", ""):
+        raw = make(f"QN=20250101000000000;ST={st};CN=2011;PW=1;MN=X;Flag=5;CP=&&DataTime=20250101000000;a-Rtd=1.5&&")
+        p = parse(raw)
+        assert p.st == "unknown" and p.cn == "2011" and p.needs_ack
+        assert any("empty ST" in w for w in p.warnings)
+        assert [(r.factor, r.value) for r in p.measurements()] == [("a", 1.5)]
+    with pytest.raises(Hj212Error) as info:
+        parse(make("CN=2011;PW=1;MN=X;CP=&&&&"))  # no ST field at all stays a rejection
+    assert info.value.reason is Reason.MISSING_FIELD
+
+
 @pytest.mark.parametrize(("data", "reason"), [
     ("ST=32;CN=2011;PW=1;MN=X", Reason.MISSING_FIELD),
     ("ST=32;CN=2011;PW=1;MN=X;CP=a-Rtd=1", Reason.BAD_CP),

@@ -20,7 +20,8 @@ from .framer import Frame
 from .packet import FLAG_SPLIT, VERSION_BITS, CpGroup, Edition, Packet, parse_time
 
 _HEX = frozenset("0123456789abcdefABCDEF")
-_REQUIRED = ("ST", "CN")
+# ST given but empty (or only NUL bytes): accepted with a warning and this system type
+UNKNOWN_SYSTEM_TYPE = "unknown"
 
 
 def frame_from_bytes(raw: bytes) -> Frame:
@@ -168,9 +169,14 @@ def _split(fields: dict[str, str], flag: int | None) -> tuple[int | None, int | 
 
 def _build(text: str, fields: dict[str, str], cp: tuple[CpGroup, ...], crc_kind: CrcKind,
            warnings: list[str]) -> Packet:
-    for key in _REQUIRED:
-        if not fields.get(key):
-            raise Hj212Error(Reason.MISSING_FIELD, f"header field {key} missing or empty")
+    if "ST" not in fields:
+        raise Hj212Error(Reason.MISSING_FIELD, "header field ST missing")
+    if not fields.get("CN"):
+        raise Hj212Error(Reason.MISSING_FIELD, "header field CN missing or empty")
+    st = fields["ST"]
+    if not st:  # real loggers send ST=\x00\x00 (NULs removed above): the readings are still theirs
+        warnings.append(f"empty ST: system type {UNKNOWN_SYSTEM_TYPE!r}")
+        st = UNKNOWN_SYSTEM_TYPE
     if "MN" not in fields:
         raise Hj212Error(Reason.MISSING_FIELD, "header field MN missing")
     if not fields["MN"]:
@@ -178,7 +184,7 @@ def _build(text: str, fields: dict[str, str], cp: tuple[CpGroup, ...], crc_kind:
     flag, edition = _edition(fields)
     pnum, pno = _split(fields, flag)
     return Packet(
-        st=fields["ST"], cn=fields["CN"], mn=fields["MN"], pw=fields.get("PW"), qn=fields.get("QN"),
+        st=st, cn=fields["CN"], mn=fields["MN"], pw=fields.get("PW"), qn=fields.get("QN"),
         flag=flag, pnum=pnum, pno=pno, edition=edition, cp=cp, header=tuple(fields.items()),
         crc_kind=crc_kind, data=text, warnings=tuple(warnings),
     )
