@@ -44,6 +44,13 @@ class GatewayDb:
             "register_devices(specs)\n"
             f"Device.objects.filter(mn__in=[s.mn for s in specs]).update(crc_mode={crc_mode!r})\n")
 
+    def traffic(self, address: str) -> list[dict[str, object]]:
+        """RejectedTraffic rows of one source address."""
+        rows = self.query(f"list(RejectedTraffic.objects.filter(address={address!r}).order_by('verdict', 'reason')"
+                          ".values('verdict', 'reason', 'count', 'bytes', 'samples'))")
+        assert isinstance(rows, list)
+        return rows
+
     def query(self, expr: str) -> object:
         """JSON of a Python expression evaluated with the monitoring models imported."""
         return json.loads(self.python(
@@ -87,9 +94,16 @@ class GatewayProcess:
         _, err = self.proc.communicate(timeout=timeout)
         return self.proc.returncode, err
 
-    def connect(self) -> socket.socket:
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
-        return sock
+    def connect(self, source: str | None = None) -> socket.socket:
+        """A connection from 127.0.0.1, or from another loopback `source` address (127.x.y.z)."""
+        return socket.create_connection(("127.0.0.1", self.port), timeout=5,
+                                        source_address=(source, 0) if source else None)
+
+
+def unique_loopback() -> str:
+    """A loopback address no other test uses (rejected traffic is counted per address)."""
+    n = uuid.uuid4().int
+    return f"127.{n % 250 + 2}.{(n >> 8) % 250 + 1}.{(n >> 16) % 250 + 1}"
 
 
 def read_until(sock: socket.socket, count: int, marker: bytes = b"\r\n", timeout: float = 5.0) -> bytes:

@@ -74,7 +74,8 @@ def test_status_writer_accumulates_counters(registry: Device) -> None:
     from ecer.gateway.registry import StatusBuffer, load_devices, write_status
 
     info = load_devices()[registry.mn]
-    assert info.pw == "123456" and info.crc_mode == "standard"
+    assert info.pw_hash.startswith("pbkdf2_sha256$") and "123456" not in info.pw_hash
+    assert info.crc_mode == "standard"
     buffer = StatusBuffer()
     buffer.connection(info.device_id, True)
     buffer.packet(info.device_id, "1.2.3.4:5", "2011", "accepted")

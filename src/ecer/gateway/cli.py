@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ecer.gateway.server import GatewayConfig as GatewayConfigType
 
 
 @click.command()
@@ -16,7 +19,11 @@ import click
 @click.option("--port", default=9212, show_default=True, type=int, help="0 picks a free port")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="raw store, WAL and lake live here [default: ECER_DATA_DIR]")
-@click.option("--idle-timeout", default=300.0, show_default=True, help="seconds without bytes before closing")
+@click.option("--idle-timeout", default=300.0, show_default=True,
+              help="seconds without a complete frame before closing (junk and partial bytes do not count)")
+@click.option("--frame-grace", default=5.0, show_default=True, help="seconds a frame may take before --min-rate applies")
+@click.option("--min-rate", default=100.0, show_default=True,
+              help="bytes/s a frame in progress must reach after the grace (slow senders are dropped)")
 @click.option("--max-frame", default=10000, show_default=True, help="largest frame accepted, bytes")
 @click.option("--max-queue", default=20000, show_default=True, help="uncommitted packets before reading pauses")
 @click.option("--max-batch", default=5000, show_default=True,
@@ -27,21 +34,72 @@ import click
 @click.option("--dedup-window-days", default=7, show_default=True, help="DataTime window kept in the dedup index")
 @click.option("--lock-wait", default=30.0, show_default=True,
               help="seconds to wait for another gateway on the same data directory to exit")
+@click.option("--address-failures", default=10, show_default=True,
+              help="wrong PWs from one address within --auth-window before it is blocked")
+@click.option("--address-unknown-mn", default=100, show_default=True,
+              help="unknown MNs from one address within --auth-window before it is blocked")
+@click.option("--mn-failures", default=20, show_default=True,
+              help="wrong PWs for one MN within --auth-window before untrusted addresses are refused for it")
+@click.option("--auth-window", default=300.0, show_default=True, help="seconds over which failures are counted")
+@click.option("--block-seconds", default=60.0, show_default=True, help="first block; doubles on every repeat")
+@click.option("--block-max-seconds", default=3600.0, show_default=True)
+@click.option("--max-connections", default=0, show_default=True,
+              help="total connections (0 = descriptor limit minus --fd-headroom)")
+@click.option("--max-connections-per-address", default=256, show_default=True)
+@click.option("--fd-headroom", default=256, show_default=True, help="descriptors kept free for the stores")
+@click.option("--max-junk-bytes", default=65536, show_default=True,
+              help="rejected bytes on one connection since its last good frame before it is closed")
+@click.option("--raw-segment-bytes", default=64 * 1024 * 1024, show_default=True)
+@click.option("--raw-budget-bytes", default=20 * 1024**3, show_default=True,
+              help="raw store size; the oldest segments go first")
+@click.option("--raw-retention-days", default=400.0, show_default=True)
+@click.option("--min-free-bytes", default=1024**3, show_default=True,
+              help="free space kept on the data file system (oldest raw segments go first)")
+@click.option("--tls-cert", type=click.Path(path_type=Path, exists=True), default=None,
+              help="PEM certificate (chain): TLS on the device port")
+@click.option("--tls-key", type=click.Path(path_type=Path, exists=True), default=None)
+@click.option("--reuse-port", is_flag=True, help="SO_REUSEPORT: run several gateways on one port (give each --instance)")
+@click.option("--instance", default="", help="name of this process's WAL/raw store (gateway/<instance>/); one lake")
+@click.option("--log-file", type=click.Path(path_type=Path), default=None, help="also log to this rotated file")
+@click.option("--log-max-bytes", default=10 * 1024 * 1024, show_default=True)
+@click.option("--log-backups", default=5, show_default=True)
 @click.option("-v", "--verbose", is_flag=True)
-def serve(host: str, port: int, data_dir: Path | None, idle_timeout: float, max_frame: int, max_queue: int,
-          max_batch: int, flush_seconds: float, status_seconds: float, registry_seconds: float,
-          dedup_window_days: int, lock_wait: float, verbose: bool) -> None:
+def serve(**options: object) -> None:
     """Run the HJ 212 gateway (数据采集网关): accept loggers, store durably, ack, fill the lake."""
-    from ecer import config
-    from ecer.gateway.server import GatewayConfig, run
+    from ecer.gateway import logs
+    from ecer.gateway.server import run
 
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run(GatewayConfig(host=host, port=port, data_dir=(data_dir or config.data_dir()).resolve(),
-                      idle_timeout=idle_timeout, max_frame=max_frame, max_queue=max_queue, max_batch=max_batch,
-                      flush_seconds=flush_seconds, status_seconds=status_seconds,
-                      registry_seconds=registry_seconds, dedup_window_days=dedup_window_days,
-                      lock_wait_seconds=lock_wait))
+    o = options
+    logs.configure(bool(o["verbose"]), o["log_file"], int(o["log_max_bytes"]), int(o["log_backups"]))
+    run(gateway_config(o))
+
+
+def gateway_config(o: dict[str, object]) -> GatewayConfigType:
+    from ecer import config
+    from ecer.gateway.guard import GuardConfig
+    from ecer.gateway.server import GatewayConfig
+    from ecer.gateway.stores import RawStorePolicy
+
+    if o["instance"] and not str(o["instance"]).replace("-", "").replace("_", "").isalnum():
+        raise click.BadParameter("letters, digits, - and _ only", param_hint="--instance")
+    if (o["tls_cert"] is None) != (o["tls_key"] is None):
+        raise click.UsageError("--tls-cert and --tls-key go together")
+    data_dir = o["data_dir"] or config.data_dir()
+    guard = GuardConfig(
+        address_failures=o["address_failures"], address_unknown_mn=o["address_unknown_mn"],
+        mn_failures=o["mn_failures"], window_seconds=o["auth_window"], block_seconds=o["block_seconds"],
+        block_max_seconds=o["block_max_seconds"], max_connections=o["max_connections"],
+        max_connections_per_address=o["max_connections_per_address"], fd_headroom=o["fd_headroom"])
+    raw = RawStorePolicy(segment_bytes=o["raw_segment_bytes"], budget_bytes=o["raw_budget_bytes"],
+                         retention_days=o["raw_retention_days"], min_free_bytes=o["min_free_bytes"])
+    return GatewayConfig(
+        host=o["host"], port=o["port"], data_dir=Path(data_dir).resolve(),
+        idle_timeout=o["idle_timeout"], frame_grace=o["frame_grace"], min_rate=o["min_rate"],
+        max_junk_bytes=o["max_junk_bytes"], max_frame=o["max_frame"], max_queue=o["max_queue"],
+        max_batch=o["max_batch"], flush_seconds=o["flush_seconds"], status_seconds=o["status_seconds"],
+        registry_seconds=o["registry_seconds"], dedup_window_days=o["dedup_window_days"],
+        lock_wait_seconds=o["lock_wait"], guard=guard, raw_policy=raw, tls_cert=o["tls_cert"],
+        tls_key=o["tls_key"], reuse_port=bool(o["reuse_port"]), instance=str(o["instance"]))
 
 
 @click.command()
@@ -56,7 +114,8 @@ def serve(host: str, port: int, data_dir: Path | None, idle_timeout: float, max_
 @click.option("--prefix", default="SIM", show_default=True, help="MN prefix")
 @click.option("--register", is_flag=True, help="create the simulated devices in the registry first")
 @click.option("--from-registry", is_flag=True,
-              help="play the active registered devices (their MN, PW, edition, limits) instead of new ones")
+              help="play the active registered demo devices (MN, edition, limits; the PWs are the demo's) "
+                   "instead of new ones")
 @click.option("--forever", is_flag=True, help="run until SIGTERM / Ctrl-C instead of --duration")
 @click.option("--backfill-hours", default=0, show_default=True,
               help="on first connect, send this many past hours of hourly data (2061)")
@@ -73,7 +132,9 @@ def simulate(host: str, port: int, loggers: int, interval: float, minute_every: 
         from ecer.site.django_setup import setup
 
         setup()
-        specs = registry_specs()
+        from ecer.monitoring.demo import demo_secrets
+
+        specs = registry_specs(demo_secrets())
         if not as_json:
             click.echo(f"simulating {len(specs)} registered device(s): {', '.join(s.mn for s in specs)}", err=True)
         if not specs:

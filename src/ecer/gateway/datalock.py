@@ -22,9 +22,9 @@ class DataDirBusy(RuntimeError):
 
 
 class DataDirLock:
-    def __init__(self, data_dir: Path, wait_seconds: float = 30.0) -> None:
+    def __init__(self, data_dir: Path, wait_seconds: float = 30.0, name: str | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / LOCK_FILE
+        self.path = data_dir / (name or LOCK_FILE)  # gateway instances sharing a lake lock their own name
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + wait_seconds
         while True:

@@ -22,6 +22,7 @@ row older than the window is checked against the Parquet partition of its date w
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
 import os
 import sqlite3
@@ -82,10 +83,15 @@ def committed_parts(measurements: Path, pattern: str = "date=*") -> list[Path]:
 
 
 class Lake:
-    def __init__(self, root: Path, dedup_window_days: int = DEFAULT_DEDUP_WINDOW_DAYS) -> None:
+    def __init__(self, root: Path, dedup_window_days: int = DEFAULT_DEDUP_WINDOW_DAYS, instance: str = "") -> None:
+        # Several gateway processes (SO_REUSEPORT) may feed one lake, each from its own WAL: each has
+        # its own checkpoint and part-name prefix, and writes are serialised by an exclusive flock on
+        # `write.lock` (dedup check, part files and index commit as one step across processes).
         self.root = root
+        self.instance = instance
         self.dir = root / "measurements"
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._write_lock = os.open(root / "write.lock", os.O_RDWR | os.O_CREAT, 0o600)
         self.dedup_window = dt.timedelta(days=dedup_window_days)
         index_path = root / "index.sqlite"
         fresh = not index_path.exists()
@@ -99,16 +105,24 @@ class Lake:
             CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
         """)
-        if fresh and committed_parts(self.dir):
-            self._rebuild_index()
-        self._remove_orphans()
+        with self._locked():
+            if fresh and committed_parts(self.dir):
+                self._rebuild_index()
+            self._remove_orphans()
 
     # -- state -------------------------------------------------------------------------------
     @property
     def checkpoint(self) -> int:
         """Highest WAL sequence number whose rows are committed to the lake."""
-        row = self.db.execute("SELECT v FROM meta WHERE k='checkpoint'").fetchone()
+        row = self.db.execute("SELECT v FROM meta WHERE k=?", (self._checkpoint_key,)).fetchone()
         return int(row[0]) if row else 0
+
+    @property
+    def _checkpoint_key(self) -> str:
+        return f"checkpoint:{self.instance}" if self.instance else "checkpoint"
+
+    def _locked(self) -> _FileLock:
+        return _FileLock(self._write_lock)
 
     def _remove_orphans(self) -> None:
         registered = {name for (name,) in self.db.execute("SELECT name FROM parts")}
@@ -140,13 +154,17 @@ class Lake:
         batch: dict[tuple[str, str, str, str, str], LakeRow] = {}
         for row in rows:
             batch.setdefault(row.key, row)
+        with self._locked():
+            return self._write_locked(batch, checkpoint)
+
+    def _write_locked(self, batch: dict[tuple[str, str, str, str, str], LakeRow], checkpoint: int) -> int:
         cutoff = self.cutoff()
         fresh = self._filter_known(batch, cutoff)
         parts = self._write_parts(fresh, checkpoint)
         with _Transaction(self.db):
             self.db.executemany("INSERT INTO keys VALUES (?,?,?,?,?)", [k for k in fresh if k[2] >= cutoff])
             self.db.executemany("INSERT INTO parts VALUES (?)", [(p,) for p in parts])
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('checkpoint', ?)", (str(checkpoint),))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (self._checkpoint_key, str(checkpoint)))
         return len(fresh)
 
     def cutoff(self) -> str:
@@ -202,7 +220,8 @@ class Lake:
             directory = self.dir / f"date={date}"
             created = not directory.exists()
             directory.mkdir(exist_ok=True)
-            name = f"part-{checkpoint:012d}-{uuid.uuid4().hex[:8]}.parquet"
+            prefix = f"{self.instance}-" if self.instance else ""
+            name = f"part-{prefix}{checkpoint:012d}-{uuid.uuid4().hex[:8]}.parquet"
             tmp = directory / f".tmp-{name}"
             pq.write_table(_table(date_rows), tmp, compression="zstd")
             with open(tmp, "rb") as f:
@@ -216,6 +235,18 @@ class Lake:
 
     def close(self) -> None:
         self.db.close()
+        os.close(self._write_lock)
+
+
+class _FileLock:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __enter__(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
 
 
 class _Transaction:

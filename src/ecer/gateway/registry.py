@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 RECENT_EVENTS = 20
+TRAFFIC_KEYS = 5000  # distinct (verdict, address, reason) per status interval; the rest is counted under "*"
+TRAFFIC_SAMPLES = 5  # recent examples kept per traffic row
+SAMPLE_BYTES = 200  # of each example
+SECURITY_EVENTS = 1000  # per status interval; beyond that only a count is written
 
 
 @dataclass(frozen=True, slots=True)
 class DeviceInfo:
     device_id: int
-    pw: str
+    pw_hash: str  # the PW is verified against this once per gateway run, then compared in memory
     crc_mode: str  # an ecer.hj212.CrcMode value
     active: bool
 
@@ -30,7 +34,7 @@ def load_devices() -> dict[str, DeviceInfo]:
     from ecer.monitoring.models import Device
 
     return {mn: DeviceInfo(pk, pw, crc, active)
-            for pk, mn, pw, crc, active in Device.objects.values_list("pk", "mn", "pw", "crc_mode", "active")}
+            for pk, mn, pw, crc, active in Device.objects.values_list("pk", "mn", "pw_hash", "crc_mode", "active")}
 
 
 @dataclass
@@ -48,6 +52,15 @@ class _Status:
 
 
 @dataclass
+class _Traffic:
+    count: int = 0
+    bytes: int = 0
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    samples: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
 class _Quarantine:
     count: int = 0
     first_seen: dt.datetime | None = None
@@ -62,6 +75,34 @@ class StatusBuffer:
         self._lock = threading.Lock()
         self._status: dict[int, _Status] = {}
         self._quarantine: dict[tuple[str, str], _Quarantine] = {}
+        self._traffic: dict[tuple[str, str, str], _Traffic] = {}
+        self._events: list[dict[str, object]] = []
+        self.events_dropped = 0
+
+    def traffic(self, verdict: str, address: str, reason: str, mn: str, raw: bytes) -> None:
+        """Count one rejected/quarantined frame or junk chunk (instead of storing each one)."""
+        now = dt.datetime.now(dt.UTC)
+        key = (verdict, address, reason)
+        with self._lock:
+            t = self._traffic.get(key)
+            if t is None:
+                if len(self._traffic) >= TRAFFIC_KEYS:
+                    key = (verdict, "*", reason)  # too many sources this interval: one bucket
+                t = self._traffic.setdefault(key, _Traffic(first_seen=now))
+            t.count += 1
+            t.bytes += len(raw)
+            t.last_seen = now
+            t.samples.append({"at": now.isoformat(timespec="seconds"), "mn": mn[:64],
+                              "frame": raw[:SAMPLE_BYTES].decode("latin-1")})
+            del t.samples[:-TRAFFIC_SAMPLES]
+
+    def security(self, kind: str, address: str, mn: str, count: int, seconds: float, detail: str) -> None:
+        with self._lock:
+            if len(self._events) >= SECURITY_EVENTS:
+                self.events_dropped += 1
+                return
+            self._events.append({"at": dt.datetime.now(dt.UTC), "kind": kind, "address": address[:64],
+                                 "mn": mn[:64], "count": count, "seconds": seconds, "detail": detail[:300]})
 
     def _get(self, device_id: int) -> _Status:
         status = self._status.get(device_id)
@@ -104,52 +145,94 @@ class StatusBuffer:
             q.last_seen = now
             q.last_peer = peer
 
-    def drain(self) -> tuple[dict[int, _Status], dict[tuple[str, str], _Quarantine]]:
+    def drain(self) -> Drained:
         with self._lock:
             status, self._status = self._status, {}
             quarantine, self._quarantine = self._quarantine, {}
-        return status, quarantine
+            traffic, self._traffic = self._traffic, {}
+            events, self._events = self._events, []
+        return status, quarantine, traffic, events
 
 
-def write_status(status: dict[int, _Status], quarantine: dict[tuple[str, str], _Quarantine]) -> None:
+Drained = tuple[dict[int, _Status], dict[tuple[str, str], _Quarantine], dict[tuple[str, str, str], _Traffic],
+                list[dict[str, object]]]
+
+
+def write_status(status: dict[int, _Status], quarantine: dict[tuple[str, str], _Quarantine],
+                 traffic: dict[tuple[str, str, str], _Traffic] | None = None,
+                 events: list[dict[str, object]] | None = None) -> None:
     """Apply one drained batch in one transaction (counters as increments, so restarts add up)."""
     from django.db import transaction
-    from django.db.models import F
 
-    from ecer.monitoring.models import DeviceStatus, QuarantinedDevice
+    from ecer.monitoring.models import SecurityEvent
 
     with transaction.atomic():
-        existing = set(DeviceStatus.objects.filter(pk__in=list(status)).values_list("pk", flat=True))
-        DeviceStatus.objects.bulk_create([DeviceStatus(device_id=i) for i in status if i not in existing],
-                                         ignore_conflicts=True)
-        recent = dict(DeviceStatus.objects.filter(pk__in=[i for i, s in status.items() if s.events])
-                      .values_list("pk", "recent"))
-        for device_id, s in status.items():
-            changes: dict[str, object] = {}
-            if s.accepted:
-                changes["packets_accepted"] = F("packets_accepted") + s.accepted
-            if s.rejected:
-                changes["packets_rejected"] = F("packets_rejected") + s.rejected
-            for name in ("last_packet_at", "connected_since", "disconnected_at", "last_rejection_at"):
-                if getattr(s, name) is not None:
-                    changes[name] = getattr(s, name)
-            if s.last_peer:
-                changes["last_peer"] = s.last_peer
-            if s.last_rejection_reason:
-                changes["last_rejection_reason"] = s.last_rejection_reason[:200]
-            if s.connected is not None:
-                changes["connected"] = s.connected
-            if s.events:
-                changes["recent"] = (list(reversed(s.events)) + (recent.get(device_id) or []))[:RECENT_EVENTS]
-            DeviceStatus.objects.filter(pk=device_id).update(**changes)
-        for (mn, reason), q in quarantine.items():
-            row, created = QuarantinedDevice.objects.get_or_create(
-                mn=mn[:64], reason=reason,
-                defaults={"first_seen": q.first_seen, "last_seen": q.last_seen, "packet_count": q.count,
-                          "last_peer": q.last_peer})
-            if not created:
-                QuarantinedDevice.objects.filter(pk=row.pk).update(
-                    last_seen=q.last_seen, packet_count=F("packet_count") + q.count, last_peer=q.last_peer)
+        _write_device_status(status)
+        _write_quarantine(quarantine)
+        _write_traffic(traffic or {})
+        if events:
+            SecurityEvent.objects.bulk_create([SecurityEvent(**e) for e in events])
+
+
+def _write_traffic(traffic: dict[tuple[str, str, str], _Traffic]) -> None:
+    from django.db.models import F
+
+    from ecer.monitoring.models import RejectedTraffic
+
+    for (verdict, address, reason), t in traffic.items():
+        row, created = RejectedTraffic.objects.get_or_create(
+            verdict=verdict, address=address[:64], reason=reason[:40],
+            defaults={"count": t.count, "bytes": t.bytes, "first_seen": t.first_seen, "last_seen": t.last_seen,
+                      "samples": t.samples})
+        if not created:
+            RejectedTraffic.objects.filter(pk=row.pk).update(
+                count=F("count") + t.count, bytes=F("bytes") + t.bytes, last_seen=t.last_seen,
+                samples=(row.samples + t.samples)[-TRAFFIC_SAMPLES:])  # oldest first
+
+
+def _write_device_status(status: dict[int, _Status]) -> None:
+    from django.db.models import F
+
+    from ecer.monitoring.models import DeviceStatus
+
+    existing = set(DeviceStatus.objects.filter(pk__in=list(status)).values_list("pk", flat=True))
+    DeviceStatus.objects.bulk_create([DeviceStatus(device_id=i) for i in status if i not in existing],
+                                     ignore_conflicts=True)
+    recent = dict(DeviceStatus.objects.filter(pk__in=[i for i, s in status.items() if s.events])
+                  .values_list("pk", "recent"))
+    for device_id, s in status.items():
+        changes: dict[str, object] = {}
+        if s.accepted:
+            changes["packets_accepted"] = F("packets_accepted") + s.accepted
+        if s.rejected:
+            changes["packets_rejected"] = F("packets_rejected") + s.rejected
+        for name in ("last_packet_at", "connected_since", "disconnected_at", "last_rejection_at"):
+            if getattr(s, name) is not None:
+                changes[name] = getattr(s, name)
+        if s.last_peer:
+            changes["last_peer"] = s.last_peer
+        if s.last_rejection_reason:
+            changes["last_rejection_reason"] = s.last_rejection_reason[:200]
+        if s.connected is not None:
+            changes["connected"] = s.connected
+        if s.events:
+            changes["recent"] = (list(reversed(s.events)) + (recent.get(device_id) or []))[:RECENT_EVENTS]
+        DeviceStatus.objects.filter(pk=device_id).update(**changes)
+
+
+def _write_quarantine(quarantine: dict[tuple[str, str], _Quarantine]) -> None:
+    from django.db.models import F
+
+    from ecer.monitoring.models import QuarantinedDevice
+
+    for (mn, reason), q in quarantine.items():
+        row, created = QuarantinedDevice.objects.get_or_create(
+            mn=mn[:64], reason=reason,
+            defaults={"first_seen": q.first_seen, "last_seen": q.last_seen, "packet_count": q.count,
+                      "last_peer": q.last_peer})
+        if not created:
+            QuarantinedDevice.objects.filter(pk=row.pk).update(
+                last_seen=q.last_seen, packet_count=F("packet_count") + q.count, last_peer=q.last_peer)
 
 
 def mark_all_disconnected() -> None:
@@ -168,14 +251,32 @@ class RegistryThreads:
         self.flush_seconds = flush_seconds
         self.devices: dict[str, DeviceInfo] = {}
         self._stop = threading.Event()
+        self.thread_connection: object = None
         self._thread = threading.Thread(target=self._run, name="registry", daemon=True)
 
     def start(self) -> None:
-        mark_all_disconnected()
-        self.devices = load_devices()
+        from django.db import connections
+
+        try:
+            mark_all_disconnected()
+            self.devices = load_devices()
+        finally:
+            # Django connections are per thread: this one belongs to the caller (an executor thread
+            # under asyncio.to_thread, which lives on), so close it here rather than leak it.
+            connections.close_all()
         self._thread.start()
 
     def _run(self) -> None:
+        from django.db import connections
+
+        self.thread_connection = connections["default"]  # this thread's own (for the leak test)
+        try:
+            self._loop()
+        finally:
+            self.flush()  # the last batch, written from this thread so its connection is the one closed
+            connections.close_all()
+
+    def _loop(self) -> None:
         next_refresh = self.refresh_seconds
         waited = 0.0
         while not self._stop.wait(self.flush_seconds):
@@ -189,18 +290,22 @@ class RegistryThreads:
                     log.exception("registry refresh failed")
 
     def flush(self) -> None:
-        status, quarantine = self.buffer.drain()
-        if not status and not quarantine:
+        drained = self.buffer.drain()
+        if not any(drained):
             return
+        status = drained[0]
         try:
-            write_status(status, quarantine)
+            write_status(*drained)
         except Exception:  # status is best effort: data durability never depends on it
             log.exception("status write failed (%d devices)", len(status))
 
     def stop(self) -> None:
+        """Stop the thread; it writes the last status batch and closes its own DB connection."""
         self._stop.set()
-        self._thread.join(timeout=30)
-        self.flush()
-        from django.db import connections
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+        else:  # never started: flush from here and close this thread's connection
+            from django.db import connections
 
-        connections.close_all()
+            self.flush()
+            connections.close_all()

@@ -84,6 +84,11 @@ class SegmentLog:
         fsync_dir(directory)
         self.dirty = False
 
+    @property
+    def size(self) -> int:
+        """Bytes in the current segment, buffered ones included."""
+        return self._size
+
     def _segment_number(self, path: Path) -> int:
         return int(path.stem.rsplit("-", 1)[1])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ecer.gateway.datalock import DataDirBusy, DataDirLock
+from ecer.gateway.guard import AuthGuard, ConnectionLimits, GuardConfig, connection_cap, descriptor_limit
 from ecer.gateway.lake import Lake
 from ecer.gateway.pipeline import Committer, Flusher, WorkItem, replay_wal
 from ecer.gateway.registry import DeviceInfo, RegistryThreads, StatusBuffer
@@ -24,6 +26,7 @@ from ecer.gateway.stores import (
     VERDICT_QUARANTINED,
     VERDICT_REJECTED,
     RawStore,
+    RawStorePolicy,
     WriteAheadLog,
 )
 from ecer.hj212 import (
@@ -39,6 +42,7 @@ from ecer.hj212 import (
     parse,
 )
 from ecer.hj212.codes import normalise_factor
+from ecer.monitoring.secrets import verify_secret
 
 log = logging.getLogger("ecer.gateway")
 
@@ -48,7 +52,10 @@ class GatewayConfig:
     host: str = "127.0.0.1"
     port: int = 9212
     data_dir: Path = field(default_factory=Path)
-    idle_timeout: float = 300.0
+    idle_timeout: float = 300.0  # seconds without a complete frame (junk and partial bytes do not count)
+    frame_grace: float = 5.0  # seconds a frame may take to arrive before the minimum rate applies
+    min_rate: float = 100.0  # bytes/s: a frame in progress slower than this (after the grace) is dropped
+    max_junk_bytes: int = 65536  # junk/rejected bytes on one connection since its last good frame
     max_frame: int = 10000
     max_queue: int = 20000  # uncommitted items before connections stop being read
     max_batch: int = 5000  # items per group commit (1 = one fsync per packet, the baseline)
@@ -57,37 +64,77 @@ class GatewayConfig:
     registry_seconds: float = 30.0  # registry snapshot refresh
     dedup_window_days: int = 7
     lock_wait_seconds: float = 30.0  # wait for a previous gateway on the same data directory to exit
+    guard: GuardConfig = field(default_factory=GuardConfig)
+    raw_policy: RawStorePolicy = field(default_factory=RawStorePolicy)
+    tls_cert: Path | None = None  # PEM certificate chain: TLS on the device port (loggers that support it)
+    tls_key: Path | None = None
+    reuse_port: bool = False  # SO_REUSEPORT: several gateway processes share the port
+    instance: str = ""  # per-process WAL/raw store under gateway/<instance>/ (with reuse_port), one lake
+
+    @property
+    def gateway_dir(self) -> Path:
+        return self.data_dir / "gateway" / self.instance if self.instance else self.data_dir / "gateway"
 
 
 class Connection(asyncio.Protocol):
-    __slots__ = ("gateway", "transport", "peer", "framer", "last_active", "device_id", "closed")
+    __slots__ = ("gateway", "transport", "peer", "address", "framer", "last_active", "frame_started",
+                 "junk_bytes", "device_id", "closed", "admitted")
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
         self.framer = Framer(gateway.config.max_frame)
         self.device_id: int | None = None
         self.closed = False
+        self.admitted = False
         self.peer = ""
-        self.last_active = time.monotonic()
+        self.address = ""
+        self.last_active = time.monotonic()  # last complete frame (or the connect)
+        self.frame_started: float | None = None  # first byte of the frame in progress
+        self.junk_bytes = 0  # rejected bytes since the last good frame
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport: asyncio.Transport = transport  # type: ignore[assignment]
         peer = transport.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else "?"
         self.peer = f"{peer[0]}:{peer[1]}" if peer else "?"
+        refused = self.gateway.admit(self)
+        if refused:
+            self.closed = True
+            transport.abort()  # the descriptor goes back at once
+            return
+        self.admitted = True
         self.gateway.connections.add(self)
 
     def data_received(self, data: bytes) -> None:
-        self.last_active = time.monotonic()
+        if self.closed:
+            return
         for event in self.framer.feed(data):
             self.gateway.handle(self, event)
+            if self.closed:
+                return
+        if self.framer.buffered:
+            if self.frame_started is None:
+                self.frame_started = time.monotonic()
+        else:
+            self.frame_started = None
 
     def eof_received(self) -> bool:
-        for event in self.framer.flush():
-            self.gateway.handle(self, event)
+        if not self.closed:
+            for event in self.framer.flush():
+                self.gateway.handle(self, event)
         return False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        if not self.admitted:
+            return
+        self.admitted = False
+        self.gateway.limits.release(self.address)
         self.gateway.connections.discard(self)
         self.gateway.paused.discard(self)
         if self.device_id is not None:
@@ -98,56 +145,103 @@ class Gateway:
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         root = config.data_dir
-        self.lock = DataDirLock(root, config.lock_wait_seconds)  # before touching any file below
-        self.lake = Lake(root / "lake", config.dedup_window_days)
-        self.wal = WriteAheadLog(root / "gateway" / "wal", first_seq=self.lake.checkpoint + 1)
+        gw_dir = config.gateway_dir
+        # before touching any file below; one lock per instance (the lake has its own write lock)
+        self.lock = DataDirLock(root, config.lock_wait_seconds,
+                                name=f"gateway-{config.instance}.lock" if config.instance else None)
+        self.lake = Lake(root / "lake", config.dedup_window_days, instance=config.instance)
+        self.wal = WriteAheadLog(gw_dir / "wal", first_seq=self.lake.checkpoint + 1)
         replay_wal(self.lake, self.wal)
-        self.raw = RawStore(root / "gateway" / "raw")
+        self.raw = RawStore(gw_dir / "raw", policy=config.raw_policy)
+        self.guard = AuthGuard(config.guard)
+        self.limits = ConnectionLimits(config.guard, connection_cap(config.guard, descriptor_limit()))
+        self._verified: dict[int, tuple[str, str]] = {}  # device id → (PW hash, PW that matched it)
         self.flusher = Flusher(self.lake, self.wal, config.flush_seconds)
         self.status = StatusBuffer()
         self.registry = RegistryThreads(self.status, config.registry_seconds, config.status_seconds)
         self.connections: set[Connection] = set()
         self.paused: set[Connection] = set()
-        self.counts = {"accepted": 0, "rejected": 0, "quarantined": 0, "acks": 0}
+        self.counts = {"accepted": 0, "rejected": 0, "quarantined": 0, "acks": 0, "refused": 0, "dropped": 0}
+        self.refusals: dict[str, int] = {}
         self.committer: Committer | None = None
         self._drained = asyncio.Event()
 
     # -- per frame (on the loop) ------------------------------------------------------------
+    def admit(self, conn: Connection) -> str:
+        """'' when a new connection may stay, else why not (blocked address, connection caps)."""
+        refused = self.guard.blocked(conn.address) or self.limits.admit(conn.address)
+        if refused:
+            self.counts["refused"] += 1
+            self.refusals[refused] = self.refusals.get(refused, 0) + 1
+        return refused
+
     def handle(self, conn: Connection, event: Frame | Rejected) -> None:
         received_at = time.time()
         if isinstance(event, Rejected):
-            self._reject(conn, event.raw, event.reason.value, received_at, "")
+            self._reject(conn, event.raw, event.reason.value, "")
             return
         try:
             packet = parse(event, crc_mode=CrcMode.ACCEPT_MODBUS)
         except Hj212Error as exc:
-            self._reject(conn, event.raw, exc.reason.value, received_at, "")
+            self._reject(conn, event.raw, exc.reason.value, "")
             return
-        device = self.registry.devices.get(packet.mn)
-        problem = self._quarantine_reason(packet, device)
-        if problem:
-            self.counts["quarantined"] += 1
-            self.status.quarantined(packet.mn, problem, conn.peer)
-            self._submit(conn, RawStore.encode(received_at, conn.peer, VERDICT_QUARANTINED, problem, packet.mn,
-                                               event.raw), None, None)
+        conn.last_active = time.monotonic()
+        conn.junk_bytes = 0
+        problem, device = self._authenticate(conn, packet)  # every packet: cheap once the PW is verified
+        if device is None:
+            self._quarantine(conn, packet, event.raw, problem)
             return
-        assert device is not None
         if packet.crc_kind is CrcKind.MODBUS and device.crc_mode != CrcMode.ACCEPT_MODBUS.value:
-            self._reject(conn, event.raw, Reason.CRC_MISMATCH.value, received_at, packet.cn,
+            self._reject(conn, event.raw, Reason.CRC_MISMATCH.value, packet.cn,
                          detail="CRC-16/MODBUS from a device without that tolerance")
             return
         self._accept(conn, packet, event.raw, received_at, device.device_id)
 
-    @staticmethod
-    def _quarantine_reason(packet: Packet, device: DeviceInfo | None) -> str:
-        """Why the sender is not a known, active device with the right PW ('' if it is)."""
-        if device is None:
-            return "unknown_mn"
-        if packet.pw != device.pw:
-            return "wrong_pw"
+    def _authenticate(self, conn: Connection, packet: Packet) -> tuple[str, DeviceInfo | None]:
+        """The device if the sender is a known, active device with the right PW and not blocked;
+        else why not (and None)."""
+        blocked = self.guard.blocked(conn.address, packet.mn)
+        if blocked:
+            return blocked, None
+        device = self.registry.devices.get(packet.mn)
+        problem = "unknown_mn" if device is None else "" if self._pw_ok(device, packet.pw) else "wrong_pw"
+        if problem:
+            for event in self.guard.failure(conn.address, packet.mn, problem):
+                self.status.security(event.kind, event.address, event.mn, event.count, event.seconds, event.detail)
+                log.warning("security: %s %s (MN %s): %s; blocked for %g s", event.kind, event.address,
+                            event.mn[:64], event.detail, event.seconds)
+                if event.kind == "address_blocked":
+                    self._close_address(event.address)
+            return problem, None
+        assert device is not None
         if not device.active:
-            return "inactive"
-        return ""
+            return "inactive", None
+        self.guard.success(conn.address, packet.mn)
+        return "", device
+
+    def _pw_ok(self, device: DeviceInfo, pw: str | None) -> bool:
+        """PW check: one hash per device and gateway run, then an in-memory comparison."""
+        cached = self._verified.get(device.device_id)
+        if cached is not None and cached[0] == device.pw_hash and cached[1] == pw:
+            return True
+        if pw is not None and verify_secret(pw, device.pw_hash):
+            self._verified[device.device_id] = (device.pw_hash, pw)
+            return True
+        return False
+
+    def _quarantine(self, conn: Connection, packet: Packet, raw: bytes, problem: str) -> None:
+        """Counted, never stored per frame and never acked; known MNs also get a QuarantinedDevice row."""
+        self.counts["quarantined"] += 1
+        self.status.traffic(VERDICT_QUARANTINED, conn.address, problem, packet.mn, raw)
+        if problem != "address_blocked":
+            # unknown MNs per address are bounded by the address block (GuardConfig.address_unknown_mn)
+            self.status.quarantined(packet.mn, problem, conn.peer)
+        if problem == "address_blocked":
+            conn.close()
+
+    def _close_address(self, address: str) -> None:
+        for other in [c for c in self.connections if c.address == address]:
+            other.close()
 
     def _accept(self, conn: Connection, packet: Packet, raw: bytes, received_at: float, device_id: int) -> None:
         if conn.device_id != device_id:
@@ -162,13 +256,16 @@ class Gateway:
         ack = build_data_ack(packet) if packet.needs_ack and not packet.cn.startswith("90") else None
         self._submit(conn, RawStore.encode(received_at, conn.peer, VERDICT_ACCEPTED, "", packet.mn, raw), body, ack)
 
-    def _reject(self, conn: Connection, raw: bytes, reason: str, received_at: float, cn: str,
-                detail: str = "") -> None:
+    def _reject(self, conn: Connection, raw: bytes, reason: str, cn: str, detail: str = "") -> None:
+        """Counted per (address, reason) with a few samples, not stored per chunk; too much closes."""
         self.counts["rejected"] += 1
         if conn.device_id is not None:
             self.status.packet(conn.device_id, conn.peer, cn, VERDICT_REJECTED, reason)
-        text = f"{reason}: {detail}" if detail else reason
-        self._submit(conn, RawStore.encode(received_at, conn.peer, VERDICT_REJECTED, text, "", raw), None, None)
+        self.status.traffic(VERDICT_REJECTED, conn.address, f"{reason}: {detail}" if detail else reason, "", raw)
+        conn.junk_bytes += len(raw)
+        if conn.junk_bytes > self.config.max_junk_bytes:
+            self.counts["dropped"] += 1
+            conn.close()
 
     def _submit(self, conn: Connection, raw: bytes, body: dict[str, object] | None, ack: bytes | None) -> None:
         assert self.committer is not None
@@ -197,20 +294,40 @@ class Gateway:
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def _sweep_idle(self) -> None:
-        period = max(0.05, min(self.config.idle_timeout / 4, 5.0))
+        """Close idle connections (no complete frame for idle_timeout) and slow senders: a frame in
+        progress must arrive at min_rate bytes/s after frame_grace seconds, whatever trickles in."""
+        cfg = self.config
+        period = max(0.05, min(cfg.idle_timeout / 4, cfg.frame_grace / 2, 5.0))
         while True:
             await asyncio.sleep(period)
-            limit = time.monotonic() - self.config.idle_timeout
-            for conn in [c for c in self.connections if c.last_active < limit]:
-                for event in conn.framer.flush():
-                    self.handle(conn, event)
-                conn.transport.close()
+            now = time.monotonic()
+            idle_limit = now - cfg.idle_timeout
+            for conn in list(self.connections):
+                started = conn.frame_started
+                slow = started is not None and now - started > cfg.frame_grace + conn.framer.buffered / cfg.min_rate
+                if slow or conn.last_active < idle_limit:
+                    if slow:
+                        self.counts["dropped"] += 1
+                        self.status.traffic(VERDICT_REJECTED, conn.address, "slow_sender", "", b"")
+                    else:
+                        for event in conn.framer.flush():
+                            self.handle(conn, event)
+                    conn.close()
 
     async def _report(self) -> None:
+        ticks = 0
         while True:
-            await asyncio.sleep(30)
-            log.info("connections=%d %s in_flight=%d lake_rows=%d", len(self.connections), self.counts,
-                     self.committer.in_flight if self.committer else 0, self.flusher.rows_written)
+            await asyncio.sleep(5)
+            ticks += 1
+            if self.refusals:  # one security event per reason and interval, not one per connection
+                for reason, count in self.refusals.items():
+                    self.status.security("connection_refused", "", "", count, 0.0,
+                                         f"{count} connection(s) refused: {reason}")
+                log.warning("refused %s connection(s) in the last 5 s", dict(self.refusals))
+                self.refusals.clear()
+            if ticks % 6 == 0:
+                log.info("connections=%d %s in_flight=%d lake_rows=%d", len(self.connections), self.counts,
+                         self.committer.in_flight if self.committer else 0, self.flusher.rows_written)
 
     async def serve(self, ready: asyncio.Event | None = None) -> None:
         loop = asyncio.get_running_loop()
@@ -222,15 +339,27 @@ class Gateway:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         server = await loop.create_server(lambda: Connection(self), self.config.host, self.config.port,
-                                          backlog=4096, reuse_address=True)
+                                          backlog=4096, reuse_address=True, reuse_port=self.config.reuse_port or None,
+                                          ssl=self._tls(), ssl_handshake_timeout=10 if self._tls() else None)
         port = server.sockets[0].getsockname()[1]
-        log.info("listening on %s:%d (%d registered devices)", self.config.host, port, len(self.registry.devices))
+        log.info("listening on %s:%d%s (%d registered devices, at most %d connections, %d per address)",
+                 self.config.host, port, " (TLS)" if self._tls() else "", len(self.registry.devices),
+                 self.limits.total, self.limits.per_address)
         print(f"ecer-gateway listening on {self.config.host}:{port}", flush=True)
         tasks = [asyncio.create_task(self._sweep_idle()), asyncio.create_task(self._report())]
         if ready is not None:
             ready.set()
         await stop.wait()
         await self.shutdown(server, tasks)
+
+    def _tls(self) -> ssl.SSLContext | None:
+        if self.config.tls_cert is None:
+            return None
+        if getattr(self, "_tls_context", None) is None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.config.tls_cert, self.config.tls_key)
+            self._tls_context = context
+        return self._tls_context
 
     async def shutdown(self, server: asyncio.Server, tasks: list[asyncio.Task[None]]) -> None:
         """Stop accepting, stop reading, commit and ack everything received, flush the lake, exit."""

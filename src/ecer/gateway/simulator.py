@@ -298,17 +298,24 @@ def register_devices(specs: list[LoggerSpec]) -> int:
              for s in new], ignore_conflicts=True)
         points = dict(MonitoringPoint.objects.filter(enterprise=enterprise, outlet_code__in=[s.mn for s in new])
                       .values_list("outlet_code", "pk"))
-        Device.objects.bulk_create([Device(mn=s.mn, pw=s.pw, point_id=points[s.mn], edition=s.edition.value)
-                                    for s in new])
+        devices = [Device(mn=s.mn, point_id=points[s.mn], edition=s.edition.value) for s in new]
+        for device, spec in zip(devices, new, strict=True):
+            device.set_pw(spec.pw)
+        Device.objects.bulk_create(devices)
     return len(new)
 
 
-def registry_specs() -> list[LoggerSpec]:
-    """The active registered devices as loggers (MN, PW, edition, kind and limits from the registry)."""
+def registry_specs(secrets: dict[str, str]) -> list[LoggerSpec]:
+    """The active registered devices whose PW is in `secrets` (MN → PW) as loggers (edition, kind and
+    limits from the registry). The registry holds only PW hashes, so the PWs come from the caller;
+    a device whose PW does not match its hash is left out."""
     from ecer.monitoring.models import Device
 
     specs = []
-    for device in Device.objects.filter(active=True).select_related("point").prefetch_related("point__limits"):
+    for device in Device.objects.filter(active=True, mn__in=list(secrets)).select_related("point") \
+            .prefetch_related("point__limits"):
+        if not device.check_pw(secrets[device.mn]):
+            continue
         limits = tuple(sorted((lim.factor_code, lim.limit_value) for lim in device.point.limits.all()))
-        specs.append(LoggerSpec(device.mn, device.pw, Edition(device.edition), device.point.kind, limits))
+        specs.append(LoggerSpec(device.mn, secrets[device.mn], Edition(device.edition), device.point.kind, limits))
     return specs

@@ -7,14 +7,19 @@ ack of that batch is sent (group commit).
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ecer.gateway.segments import SegmentLog
+
+log = logging.getLogger(__name__)
 
 _RAW_HEAD = struct.Struct("<dH")
 _SEQ = struct.Struct("<Q")
@@ -34,11 +39,55 @@ class RawRecord:
     frame: bytes
 
 
-class RawStore:
-    """Every frame received, accepted or not, with peer, receive time and verdict (append-only)."""
+@dataclass(frozen=True)
+class RawStorePolicy:
+    """Rotation and retention of the raw store (docs/gateway.md, "Raw store"): the disk never fills.
 
-    def __init__(self, directory: Path, max_segment_bytes: int = 64 * 1024 * 1024) -> None:
-        self.log = SegmentLog(directory, "raw", max_segment_bytes)
+    Finished segments are deleted oldest first when older than `retention_days`, when the store
+    exceeds `budget_bytes`, or when the file system has less than `min_free_bytes` free.
+    """
+
+    segment_bytes: int = 64 * 1024 * 1024
+    budget_bytes: int = 20 * 1024**3
+    retention_days: float = 400.0  # a bit more than a year: annual reviews read last year's frames
+    min_free_bytes: int = 1024**3
+
+
+class RawStore:
+    """Every accepted frame with peer, receive time and verdict (append-only, rotated, with a budget).
+
+    Rejected and quarantined traffic is counted with samples in the registry (RejectedTraffic), not
+    stored here frame by frame: a flood must not turn into disk writes.
+    """
+
+    def __init__(self, directory: Path, max_segment_bytes: int | None = None,
+                 policy: RawStorePolicy | None = None) -> None:
+        self.policy = policy or RawStorePolicy()
+        self.log = SegmentLog(directory, "raw", max_segment_bytes or self.policy.segment_bytes)
+        self.removed_segments = 0
+        self.enforce()
+
+    def enforce(self) -> int:
+        """Delete finished segments beyond the retention, the budget or the free-space reserve."""
+        policy = self.policy
+        finished = [s for s in self.log.segments() if s != self.log.current_segment]
+        sizes = {s: s.stat().st_size for s in finished}
+        total = sum(sizes.values()) + self.log.size
+        cutoff = time.time() - policy.retention_days * 86400
+        removed = 0
+        for segment in finished:
+            free = shutil.disk_usage(self.log.directory).free
+            if total <= policy.budget_bytes and free >= policy.min_free_bytes \
+                    and segment.stat().st_mtime >= cutoff:
+                break
+            self.log.remove(segment)
+            total -= sizes[segment]
+            removed += 1
+        if removed:
+            self.removed_segments += removed
+            log.warning("raw store: removed %d old segment(s) (retention %g days, budget %d bytes)", removed,
+                        policy.retention_days, policy.budget_bytes)
+        return removed
 
     @staticmethod
     def encode(received_at: float, peer: str, verdict: str, reason: str, mn: str, frame: bytes) -> bytes:
@@ -46,7 +95,13 @@ class RawStore:
         return _RAW_HEAD.pack(received_at, len(head)) + head + frame
 
     def append_encoded(self, payload: bytes) -> None:
-        self.log.append(payload)
+        before = self.log.current_segment
+        if self.log.append(payload) != before:  # rotated: the finished segment may push us over budget
+            self.enforce()
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(s.stat().st_size for s in self.log.segments() if s != self.log.current_segment) + self.log.size
 
     def sync(self) -> None:
         self.log.sync()

@@ -31,6 +31,12 @@ ENTERPRISES = [
 ]
 
 
+def demo_secrets() -> dict[str, str]:
+    """MN → PW of the illustrative devices (the registry holds only hashes; the demo's simulator
+    plays these loggers, so it needs their PWs, which are invented and printed in this file)."""
+    return {mn: pw for _, _, _, outlets in ENTERPRISES for *_, mn, pw, _ in outlets}
+
+
 @transaction.atomic
 def seed_demo_registry() -> int:
     """Create (or update) the illustrative registry; returns the number of devices. Idempotent."""
@@ -42,7 +48,10 @@ def seed_demo_registry() -> int:
         for outlet_code, outlet_name, kind, mn, pw, edition in outlets:
             point, _ = MonitoringPoint.objects.update_or_create(
                 enterprise=enterprise, outlet_code=outlet_code, defaults={"outlet_name": outlet_name, "kind": kind})
-            Device.objects.update_or_create(mn=mn, defaults={"pw": pw, "point": point, "edition": edition})
+            device, _ = Device.objects.update_or_create(mn=mn, defaults={"point": point, "edition": edition})
+            if not device.check_pw(pw):
+                device.set_pw(pw)
+                device.save(update_fields=["pw_hash"])
             limits, source = (WATER_LIMITS, WATER_SOURCE) if kind == "water" else (AIR_LIMITS, AIR_SOURCE)
             for factor, value, unit in limits:
                 PermittedLimit.objects.update_or_create(

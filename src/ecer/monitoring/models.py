@@ -64,7 +64,8 @@ class Device(models.Model):
     ]
 
     mn = models.CharField(_("logger MN"), max_length=64, unique=True)
-    pw = models.CharField(_("password PW"), max_length=64)
+    # The PW as a salted hash (ecer.monitoring.secrets), never in clear text; set it with set_pw().
+    pw_hash = models.CharField(_("password PW (hashed)"), max_length=128, editable=False)
     point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="devices")
     edition = models.CharField(_("protocol edition"), max_length=4, choices=EDITION_CHOICES, default="2017")
     crc_mode = models.CharField(_("CRC tolerance"), max_length=16, choices=CRC_CHOICES, default=CRC_STRICT)
@@ -77,6 +78,16 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.mn
+
+    def set_pw(self, raw: str) -> None:
+        from ecer.monitoring.secrets import hash_secret
+
+        self.pw_hash = hash_secret(raw)
+
+    def check_pw(self, raw: str | None) -> bool:
+        from ecer.monitoring.secrets import verify_secret
+
+        return verify_secret(raw, self.pw_hash)
 
 
 class PermittedLimit(models.Model):
@@ -143,3 +154,44 @@ class QuarantinedDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mn or '(empty MN)'} ({self.reason})"
+
+
+class SecurityEvent(models.Model):
+    """A defensive action of the gateway: an address or MN blocked, connections refused (append-only)."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("event"), max_length=32)
+    address = models.CharField(_("address"), max_length=64, blank=True)
+    mn = models.CharField(_("logger MN"), max_length=64, blank=True)
+    count = models.BigIntegerField(_("count"), default=0)
+    seconds = models.FloatField(_("block seconds"), default=0)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+
+class RejectedTraffic(models.Model):
+    """Rejected and quarantined traffic counted per verdict, source address and reason.
+
+    One row per (verdict, address, reason), not one per chunk: a flood adds to a counter. `samples`
+    holds a few recent examples (bounded in number and size) as evidence.
+    """
+
+    verdict = models.CharField(_("verdict"), max_length=16)
+    address = models.CharField(_("address"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=40)
+    count = models.BigIntegerField(_("count"), default=0)
+    bytes = models.BigIntegerField(_("bytes"), default=0)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"))
+    samples = models.JSONField(_("samples"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        constraints = [models.UniqueConstraint(fields=["verdict", "address", "reason"],
+                                               name="uniq_rejected_traffic")]
+        verbose_name = _("rejected traffic")
+        verbose_name_plural = _("rejected traffic")
