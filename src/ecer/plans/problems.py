@@ -6,6 +6,7 @@ Pydantic's own messages and locations are translated here: a user sees
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,22 @@ _PATTERN_HINTS = {
     "clause": "not a clause reference like 二 or 三(五) (chapter numeral, optional section numeral in ASCII parentheses)",
     "region": "not a 6-digit GB/T 2260 region code",
 }
+# Values quoted in messages are cut short: a message never repeats a large (or alias-expanded) value.
+_SHORT = reprlib.Repr()  # keyword arguments only from Python 3.12
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 60, 60
+
+
+def shown(value: Any) -> str:
+    """A value as quoted in a problem message: repr, at most a line long."""
+    return _SHORT.repr(value)
+
+
 _CODE_HINT = "not a valid code (lowercase letters, digits, '_' and '-', starting with a letter or digit)"
+
+
+def _ident(value: Any) -> str:
+    text = str(value) if isinstance(value, str | int) else shown(value)
+    return text if len(text) <= 80 else shown(text)
 
 
 def entry_label(section: str, index: int, raw: Any) -> str:
@@ -29,7 +45,7 @@ def entry_label(section: str, index: int, raw: Any) -> str:
     keys: tuple[str, ...] = ("region", "indicator") if section == "regional_targets" else ("target", "year")
     if "code" in raw:
         keys = ("code",)
-    ident = ", ".join(f"{key}={raw[key]}" for key in keys if key in raw)
+    ident = ", ".join(f"{key}={_ident(raw[key])}" for key in keys if key in raw)
     return f"{label} ({ident})" if ident else label
 
 
@@ -54,31 +70,31 @@ def _describe(error: Any) -> str:
     messages = {
         "missing": "required field is missing",
         "extra_forbidden": "unknown field (not part of the plan format; check the spelling)",
-        "list_type": f"must be a list, got {value!r}",
-        "dict_type": f"must be a mapping, got {value!r}",
-        "model_type": f"must be a mapping of fields, got {value!r}",
+        "list_type": f"must be a list, got {shown(value)}",
+        "dict_type": f"must be a mapping, got {shown(value)}",
+        "model_type": f"must be a mapping of fields, got {shown(value)}",
         "string_too_short": "must not be empty",
-        "string_type": f"must be text, got {value!r}",
-        "literal_error": f"{value!r} is not allowed; expected one of {ctx.get('expected', '')}",
-        "float_parsing": f"{value!r} is not a number",
-        "float_type": f"{value!r} is not a number",
-        "int_parsing": f"{value!r} is not a whole number",
-        "int_type": f"{value!r} is not a whole number",
-        "int_from_float": f"{value!r} is not a whole number",
-        "greater_than_equal": f"{value!r} is too small (minimum {ctx.get('ge')})",
-        "less_than_equal": f"{value!r} is too large (maximum {ctx.get('le')})",
-        "string_too_long": f"{value!r} is too long (at most {ctx.get('max_length')} characters)",
-        "bool_type": f"{value!r} is not true or false",
-        "bool_parsing": f"{value!r} is not true or false",
+        "string_type": f"must be text, got {shown(value)}",
+        "literal_error": f"{shown(value)} is not allowed; expected one of {ctx.get('expected', '')}",
+        "float_parsing": f"{shown(value)} is not a number",
+        "float_type": f"{shown(value)} is not a number",
+        "int_parsing": f"{shown(value)} is not a whole number",
+        "int_type": f"{shown(value)} is not a whole number",
+        "int_from_float": f"{shown(value)} is not a whole number",
+        "greater_than_equal": f"{shown(value)} is too small (minimum {ctx.get('ge')})",
+        "less_than_equal": f"{shown(value)} is too large (maximum {ctx.get('le')})",
+        "string_too_long": f"{shown(value)} is too long (at most {ctx.get('max_length')} characters)",
+        "bool_type": f"{shown(value)} is not true or false",
+        "bool_parsing": f"{shown(value)} is not true or false",
     }
     if kind == "string_pattern_mismatch":
-        return f"{value!r} is {_PATTERN_HINTS.get(last, _CODE_HINT)}"
+        return f"{shown(value)} is {_PATTERN_HINTS.get(last, _CODE_HINT)}"
     if kind.startswith("date"):
-        return f"{value!r} is not a date (write YYYY-MM-DD)"
+        return f"{shown(value)} is not a date (write YYYY-MM-DD)"
     if kind in messages:
         return messages[kind]
     # Unforeseen pydantic error kinds: keep the one-line reason, never the whole dump.
-    return f"invalid value {value!r}: {str(error.get('msg', kind)).lower()}"
+    return f"invalid value {shown(value)}: {str(error.get('msg', kind)).lower()}"
 
 
 class ProblemSink:
