@@ -19,6 +19,8 @@ COMMANDS = [
     ("ecer.cli.assessment", "assess"),
     ("ecer.cli.hj212", "hj212"),
     ("ecer.cli.jobs", "jobs"),
+    ("ecer.cli.serve", "serve"),
+    ("ecer.cli.manage", "manage"),
 ]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from ecer.masterdata.models import Observation, Plan, Region, Target, current_observations
@@ -64,10 +66,13 @@ class ObservationOut(Schema):
     note: str
 
 
+Year = Annotated[int, Field(ge=1000, le=9999)]  # out of range: 400 from validation, never a 500
+
+
 class ObservationFilter(Schema):
     region: list[str] | None = None
     variable: list[str] | None = None
-    year: list[int] | None = None
+    year: list[Year] | None = None
 
 
 @router.get("/plans", response=list[PlanOut])

@@ -5,8 +5,10 @@ from ninja import NinjaAPI
 from ecer.jobs.api import router as jobs_router
 from ecer.masterdata.api import router as masterdata_router
 from ecer.monitoring.api import router as monitoring_router
+from ecer.site import api_errors
 
 api = NinjaAPI(title="ECER API", version="1", urls_namespace="api")
+api_errors.install(api)
 api.add_router("/", masterdata_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/jobs/", jobs_router)

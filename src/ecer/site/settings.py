@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from ecer import config
 
@@ -25,6 +28,9 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ecer.masterdata",
     "ecer.monitoring",
     "ecer.web",
@@ -32,14 +38,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ecer.site.requestid.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ecer.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ecer.web.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "ecer.site.urls"
@@ -63,7 +75,29 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "ecer.site.wsgi.application"
 
-DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=60)}
+
+
+def _database() -> dict[str, Any]:
+    database = dj_database_url.parse(config.database_url(), conn_max_age=60)
+    if database["ENGINE"] == "django.db.backends.sqlite3" and database["NAME"] not in {"", ":memory:"}:
+        # The embedded database is private to ECER (device secrets, sessions, accounts).
+        path = Path(database["NAME"])
+        config.make_private_dir(path.parent)
+        config.make_private_file(path)
+        # WAL: readers (pages) never wait for the writer (gateway status batches), and writers wait
+        # their turn for up to the busy timeout instead of failing with "database is locked".
+        # IMMEDIATE transactions take the write lock when they begin, so a transaction that read
+        # first cannot fail the busy wait when it then writes. synchronous=NORMAL is durable in WAL mode
+        # against application crashes (a power cut may lose the last commits, not corrupt the file).
+        database["OPTIONS"] = {
+            "timeout": config.integer(config.ENV_SQLITE_BUSY_TIMEOUT, 30, 1, 600),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    return database
+
+
+DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -79,7 +113,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = config.make_private_dir(DATA_DIR / "static")
+# WhiteNoise serves STATIC_ROOT (filled by collectstatic, which `ecer serve` runs) with far-future
+# caching for the hashed names; see ecer.site.staticstorage.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "ecer.site.staticstorage.StaticStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
 
 # The plan the home page shows when none is chosen (a bundled plan code; see docs/configuration.md).
 ECER_DEFAULT_PLAN = "sichuan-14fyp"
@@ -91,3 +132,64 @@ LOGOUT_REDIRECT_URL = "login"
 # Background jobs (django-tasks): the database backend, so the embedded default needs no broker. A worker
 # process (`ecer jobs worker`, started by `ecer demo`) runs them; see docs/jobs.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Served over HTTPS (ECER_HTTPS=1, behind the TLS reverse proxy; docs/deployment.md) -------------
+ECER_PROXY_HOPS = config.proxy_hops()
+if config.https():
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # local probes speak plain HTTP
+    SECURE_HSTS_SECONDS = config.integer(config.ENV_HSTS_SECONDS, 31_536_000, 0, 63_072_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = config.flag(config.ENV_HSTS_PRELOAD)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is the domain owner's decision (hard to undo); ECER_HSTS_PRELOAD=1 opts in.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    if ECER_PROXY_HOPS:
+        # Only the proxy talks to us and it sets this header itself (the example configs overwrite it).
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Content Security Policy (django-csp; docs/deployment.md "Scripts under the CSP") ----------------
+# Scripts: files from /static/ and inline <script nonce="{{ request.csp_nonce }}"> only; no inline
+# event handlers (onclick=...), no eval. Styles may be inline: chart libraries (ECharts tooltips) and
+# HTMX write style attributes, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- Login throttling (django-axes) -----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "ecer.web.throttle.LoginThrottleBackend",  # refuses locked-out logins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = config.integer(config.ENV_LOGIN_FAILURE_LIMIT, 5, 1, 100)
+AXES_COOLOFF_TIME = timedelta(minutes=config.integer(config.ENV_LOGIN_COOLOFF_MINUTES, 15, 1, 7 * 24 * 60))
+_LOCKOUT_CRITERIA = {"username": "username", "address": "ip_address", "username+address": ["username", "ip_address"]}
+AXES_LOCKOUT_PARAMETERS = [_LOCKOUT_CRITERIA[c] for c in config.choice_list(
+    config.ENV_LOGIN_LOCKOUT, "username,address", set(_LOCKOUT_CRITERIA))]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ecer.site.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "ecer.web.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# --- Second factor (django-otp TOTP) for the province roles; ECER_TOTP=off|optional|required ----------
+ECER_TOTP = config.choice_list(config.ENV_TOTP, "optional", {"off", "optional", "required"})[0]
+OTP_TOTP_ISSUER = "ECER"

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ecer.site import errors, health
 from ecer.site.api import api
 
+handler500 = errors.server_error
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from ecer.masterdata.models import Observation
@@ -12,4 +13,15 @@ from ecer.masterdata.models import Observation
 def ecer(request: HttpRequest) -> dict[str, Any]:
     # The banner is shown on every page as long as any illustrative (made-up) data is in the database,
     # so that no screenshot of the demo can be mistaken for official statistics.
-    return {"illustrative_data": Observation.objects.filter(is_illustrative=True).exists()}
+    return {"illustrative_data": Observation.objects.filter(is_illustrative=True).exists(),
+            "totp_enrolment": _offers_totp(request)}
+
+
+def _offers_totp(request: HttpRequest) -> bool:
+    """The header links to the authenticator enrolment for province-role users (unless ECER_TOTP=off)."""
+    from ecer.web.second_factor import applies_to
+
+    user = getattr(request, "user", None)
+    if getattr(settings, "ECER_TOTP", "off") == "off" or user is None or not user.is_authenticated:
+        return False
+    return applies_to(request)
