@@ -84,6 +84,8 @@ def test_server_error_is_logged_with_its_request_id(client: Client, db: None, se
 
     from ecer.site import logconfig
 
+    names = ("", *logconfig.web_logging(tmp_path)["loggers"])
+    saved = {name: (list(logging.getLogger(name).handlers), logging.getLogger(name).propagate) for name in names}
     logging.config.dictConfig(logconfig.web_logging(tmp_path))
     try:
         import ecer.site.health as health
@@ -101,6 +103,12 @@ def test_server_error_is_logged_with_its_request_id(client: Client, db: None, se
         assert "ERROR [req-0123456789]" in log and "RuntimeError: the database caught fire" in log
         assert (tmp_path / logconfig.WEB_LOG_NAME).stat().st_mode & 0o777 == 0o600
     finally:
-        logging.config.dictConfig({"version": 1, "disable_existing_loggers": False,
-                                   "root": {"handlers": [], "level": "WARNING"},
-                                   "loggers": {"django": {"handlers": [], "propagate": True}}})
+        for name, (handlers, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+                if handler not in handlers:
+                    handler.close()
+            for handler in handlers:
+                logger.addHandler(handler)
+            logger.propagate = propagate

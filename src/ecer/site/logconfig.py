@@ -49,7 +49,7 @@ class SharedRotatingFileHandler(RotatingFileHandler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-        except OSError:
+        except (OSError, ValueError):  # closed (logging reconfigured while a logger still held us)
             self.handleError(record)
             return
         try:
