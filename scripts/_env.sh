@@ -16,4 +16,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}"
     echo "$want" > "$stamp"
 fi
+bash "$ROOT/scripts/web-assets.sh"
 export PATH="$ROOT/.venv/bin:$PATH"

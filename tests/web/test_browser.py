@@ -33,7 +33,7 @@ def page(loaded: None) -> Any:
 def test_province_logs_in_sees_targets_and_switches_to_english(
     page: Any, live_server: Any, tmp_path: Path
 ) -> None:
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/targets/")
     assert "/login/" in page.url
     page.fill("#id_username", "province")
     page.fill("#id_password", "demo-province")

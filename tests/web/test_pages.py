@@ -1,4 +1,4 @@
-"""The login page and the home page, in Chinese and English, through the Django test client."""
+"""The login page and the targets page, in Chinese and English, through the Django test client."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_login_with_demo_password(loaded: None, client: Client) -> None:
 
 def test_home_in_chinese(province: User, client: Client) -> None:
     client.force_login(province)
-    html = client.get("/").content.decode()
+    html = client.get("/targets/").content.decode()
     assert "四川省“十四五”节能减排综合工作方案" in html
     assert "川府发" in html  # document number in the plan header
     assert "单位地区生产总值能源消耗" in html
@@ -45,9 +45,9 @@ def test_home_in_chinese(province: User, client: Client) -> None:
 
 def test_home_in_english(province: User, client: Client) -> None:
     client.force_login(province)
-    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/targets/"})
     assert switched.status_code == 302
-    html = client.get("/").content.decode()
+    html = client.get("/targets/").content.decode()
     assert "energy use per unit of GDP" in html
     assert "Overall targets" in html and "Monitoring" in html
     assert "单位地区生产总值能源消耗" not in html
@@ -57,7 +57,7 @@ def test_banner_shows_when_illustrative_data_is_loaded(province: User, client: C
     record_observation(Region.objects.get(code="510800"), 2021, Variable.objects.get(code="energy_total"),
                        1.0, is_illustrative=True)
     client.force_login(province)
-    html = client.get("/").content.decode()
+    html = client.get("/targets/").content.decode()
     assert BANNER in html and "Illustrative data — not official statistics" in html
 
 
@@ -91,5 +91,5 @@ def test_api_targets_and_observations(province: User, client: Client) -> None:
 
 def test_chinese_first_even_for_an_english_browser(province: User, client: Client) -> None:
     client.force_login(province)
-    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    html = client.get("/targets/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in html and "单位地区生产总值能源消耗" in html

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "ecer.masterdata",
     "ecer.monitoring",
+    "ecer.results",
     "ecer.web",
     "ecer.jobs",
 ]

@@ -1,10 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ecer.web import totp_views, views
+from ecer.web import dashboards, totp_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboards.overview, name="home"),
+    path("targets/", views.home, name="targets"),
+    path("map/outlines.geojson", dashboards.map_outlines, name="map-outlines"),
+    path("regions/<str:code>/", dashboards.region, name="region"),
+    path("indicators/", dashboards.indicators, name="indicators"),
+    path("indicators/<str:code>/", dashboards.indicator, name="indicator"),
+    path("why/<str:region>/<str:target>/<int:year>/", dashboards.why, name="why"),
+    path("data/batches/<int:batch_id>/", dashboards.batch, name="batch"),
+    path("data/observations/<int:observation_id>/", dashboards.observation, name="observation"),
+    path("decomposition/", dashboards.decompositions, name="decompositions"),
+    path("decomposition/<int:run_id>/", dashboards.decomposition, name="decomposition"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

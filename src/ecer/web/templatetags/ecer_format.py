@@ -25,3 +25,25 @@ def unit(code: str) -> str:
 @register.filter
 def comparator_symbol(code: str) -> str:
     return {"ge": "≥", "le": "≤", "about": "≈"}.get(code, code)
+
+
+@register.filter
+def fig(value: float | None) -> str:
+    """A computed figure as the CLI prints it: two decimals, three significant digits when small;
+    an em dash when there is none."""
+    from ecer.accounting.report import format_number
+
+    if value is None:
+        return "—"
+    return format_number(float(value))
+
+
+@register.filter
+def unit_text(code: str) -> str:
+    """The unit of a report figure: % for a reduction (code "pct"), else the catalog unit's name."""
+    return "%" if code == "pct" else unit_label(code)
+
+
+@register.filter
+def short_version(text: str) -> str:
+    return (text or "")[:12]

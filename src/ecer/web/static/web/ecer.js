@@ -1,9 +1,32 @@
-// Page behaviour shared by every page. The Content-Security-Policy allows scripts from /static/ and
-// nonced inline scripts only, so no inline event handlers (onchange=...): mark elements instead.
-// <select data-autosubmit>: submit its form when the choice changes (language and plan pickers).
-document.addEventListener("change", function (event) {
-  var target = event.target;
-  if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
-    target.form.submit();
+/* ECER page behaviour, kept in a static file so the pages work under a strict Content-Security-Policy
+   (no inline script or handler). Selects marked data-autosubmit submit their form on change; a form
+   marked data-partial swaps in the server's fragment for its target instead of reloading the page. */
+(function () {
+  "use strict";
+
+  function swap(form) {
+    var target = document.getElementById(form.dataset.target);
+    var params = new URLSearchParams(new FormData(form));
+    var url = form.getAttribute("action") || window.location.pathname;
+    url = url + "?" + params.toString();
+    target.setAttribute("aria-busy", "true");
+    fetch(url, { headers: { "X-ECER-Partial": form.dataset.partial }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " " + response.statusText); }
+        return response.text();
+      })
+      .then(function (html) {
+        target.innerHTML = html;
+        target.removeAttribute("aria-busy");
+        window.history.replaceState(null, "", url);
+        document.dispatchEvent(new CustomEvent("ecer:swapped", { detail: { target: target } }));
+      })
+      .catch(function () { window.location.assign(url); });  // fall back to a full page load
   }
-});
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches("select[data-autosubmit]") || !el.form) { return; }
+    if (el.form.dataset.partial && window.fetch) { swap(el.form); } else { el.form.submit(); }
+  });
+}());

@@ -1,0 +1,148 @@
+"""Progress computed once per data version and reused (进度结果缓存).
+
+`data_version(plan)` fingerprints everything a progress report depends on: the approved observations
+(count, highest id, sum of ids: a new version, an approval or a rejection changes it), the plan's
+regional targets and the decomposition runs behind them, the plan file's hash, the indicator
+formulas, the accounting options and the code's rule version. It costs three small queries, so every
+request checks it: a change of data is seen by the next page view, never a stale report.
+
+A report is looked up in this process's memory, then in the `ProgressSnapshot` table (shared by all
+server processes and the CLI), and computed only when neither has it; computing stores it and drops
+older snapshots of the same plan and year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+import zlib
+from dataclasses import dataclass, fields
+
+import ecer
+from ecer.accounting import AccountingOptions, ProgressReport, ReportRow
+
+#: Bump when the stored payload's shape or the meaning of a computed number changes.
+SNAPSHOT_FORMAT = 1
+_ROW_FIELDS = frozenset(f.name for f in fields(ReportRow))
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """The data version of a plan and what the pages need to know with it."""
+
+    key: str  # sha256 hex
+    latest_data_year: int | None  # the latest year with an approved observation
+    observations: int  # approved observations counted
+
+
+_memory: dict[tuple[str, int], tuple[str, ProgressReport]] = {}
+_lock = threading.Lock()
+_stats = {"memory": 0, "snapshot": 0, "computed": 0}
+
+
+def data_version(plan_code: str, options: AccountingOptions | None = None) -> VersionInfo:
+    from django.db.models import Count, Max, Sum
+
+    from ecer.masterdata.models import Indicator, Observation, Plan, RegionalTarget
+    from ecer.masterdata.models.observations import ObservationStatus
+
+    obs = Observation.objects.filter(status=ObservationStatus.APPROVED).aggregate(
+        n=Count("id"), top=Max("id"), total=Sum("id"), year=Max("year"))
+    plan = list(Plan.objects.filter(code=plan_code).values_list("source_sha256", flat=True))
+    targets = list(RegionalTarget.objects.filter(plan__code=plan_code).order_by("pk").values_list(
+        "pk", "region_id", "indicator_id", "basic_value", "incentive_value", "decomposition_id", "annual"))
+    formulas = list(Indicator.objects.order_by("code").values_list("code", "formula", "unit"))
+    material = [SNAPSHOT_FORMAT, ecer.__version__, plan_code, repr(options or AccountingOptions()),
+                [obs["n"], obs["top"], obs["total"]], plan, targets, formulas]
+    digest = hashlib.sha256(json.dumps(material, default=str, sort_keys=True).encode()).hexdigest()
+    return VersionInfo(digest, obs["year"], obs["n"] or 0)
+
+
+def _decode(payload: bytes) -> ProgressReport:
+    data = json.loads(zlib.decompress(payload))
+    rows = [ReportRow(**{k: v for k, v in r.items() if k in _ROW_FIELDS}) for r in data["rows"]]
+    return ProgressReport(data["plan"], data["year"], rows, data.get("parameters", {}), data.get("notes", []),
+                          bool(data.get("illustrative_data")))
+
+
+def _compute(plan_code: str, year: int, options: AccountingOptions | None) -> ProgressReport:
+    """Every region of the plan (the system's view); readers cut it to their scope."""
+    from ecer.accounting import progress_report
+
+    return progress_report(plan_code, year, None, options)
+
+
+def cached_report(plan_code: str, year: int, version: VersionInfo | None = None,
+                  options: AccountingOptions | None = None) -> ProgressReport:
+    """The progress report of `plan_code` in `year` for all regions, computed at most once per data
+    version (see the module doc). Callers apply the actor's scope to its rows."""
+    version = version or data_version(plan_code, options)
+    key = (plan_code, year)
+    hit = _memory.get(key)
+    if hit and hit[0] == version.key:
+        _stats["memory"] += 1
+        return hit[1]
+    with _lock:  # one computation per key at a time; the others wait and read its result
+        hit = _memory.get(key)
+        if hit and hit[0] == version.key:
+            return hit[1]
+        report = _from_snapshot(plan_code, year, version.key)
+        if report is None:
+            report = _compute_and_store(plan_code, year, version.key, options)
+        _memory[key] = (version.key, report)
+        return report
+
+
+def _from_snapshot(plan_code: str, year: int, key: str) -> ProgressReport | None:
+    from ecer.results.models import ProgressSnapshot
+
+    payload = (ProgressSnapshot.objects.filter(plan_code=plan_code, year=year, data_version=key)
+               .values_list("payload", flat=True).first())
+    if payload is None:
+        return None
+    _stats["snapshot"] += 1
+    return _decode(bytes(payload))
+
+
+def _compute_and_store(plan_code: str, year: int, key: str, options: AccountingOptions | None) -> ProgressReport:
+    from django.db import IntegrityError, transaction
+
+    from ecer.results.models import ProgressSnapshot
+
+    started = time.perf_counter()
+    report = _compute(plan_code, year, options)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    _stats["computed"] += 1
+    payload = zlib.compress(json.dumps(report.to_dict(), ensure_ascii=False).encode(), 6)
+    try:
+        with transaction.atomic():
+            ProgressSnapshot.objects.filter(plan_code=plan_code, year=year).exclude(data_version=key).delete()
+            ProgressSnapshot.objects.create(plan_code=plan_code, year=year, data_version=key, payload=payload,
+                                            rows=len(report.rows), compute_ms=elapsed_ms)
+    except IntegrityError:
+        pass  # another process stored the same version first: same inputs, same report
+    return report
+
+
+def forget_memory() -> None:
+    """Drop this process's copies (tests, benchmarks: force the snapshot or the computation path)."""
+    _memory.clear()
+
+
+def stats() -> dict[str, int]:
+    """How often reports came from memory, from a snapshot, or were computed (since start)."""
+    return dict(_stats)
+
+
+def warm(plan_code: str, years: list[int]) -> dict[int, float]:
+    """Compute (or load) the reports of `years` now, so the first page view is fast; seconds per year."""
+    version = data_version(plan_code)
+    out = {}
+    for year in years:
+        started = time.perf_counter()
+        cached_report(plan_code, year, version)
+        out[year] = time.perf_counter() - started
+    return out
+
