@@ -49,29 +49,32 @@ def test_detail_shows_series_with_units_limits_and_exceedances(client_in: Client
         _row("2051", now.replace(second=0), "w01018", "Avg", 47.25, 1),
         _row("2061", hour, "w01018", "Avg", 44.5, 1),
         _row("2061", hour, "w21011", "Avg", 0.25, 1),
-        _row("2011", now - dt.timedelta(hours=30), "w21011", "Rtd", 9.0, 1),  # exceedance outside 24 h (still the latest Rtd)
+        _row("2061", hour - dt.timedelta(hours=1), "w21011", "Avg", 0.75, 1),  # hourly above 0.5: an exceedance
+        _row("2011", now - dt.timedelta(hours=30), "w21011", "Rtd", 9.0, 1),  # real-time, outside 24 h (still the latest Rtd)
+        _row("2061", hour - dt.timedelta(hours=30), "w21011", "Avg", 9.5, 1),  # exceedance outside 24 h
     ], 1)
     html = client_in.get(f"/monitoring/devices/{MN}/").content.decode()
     latest = html[html.index('id="latest"'):html.index('id="exceedances"')]
     assert "化学需氧量" in latest and "131.5" in latest and "40.0" not in latest
     assert "47.25" in latest and "44.5" in latest and "毫克/升" in latest and "≤ 100.0 毫克/升" in latest
-    assert latest.count("超过限值") == 2 and 'class="exceeds"' in latest
+    # 131.5 and 9.0 are single real-time readings: marked "real-time over limit", never exceedances
+    assert latest.count("△ 实时超限") == 2 and "⚠ 超标" not in latest and 'class="exceeds"' not in latest
     exceed = html[html.index('id="exceedances"'):html.index('id="recent"') if 'id="recent"' in html else None]
-    assert "131.5" in exceed and "9.0" not in exceed and "实时数据 (2011)" in exceed
+    assert "0.75" in exceed and "131.5" not in exceed and "9.5" not in exceed and "小时数据 (2061)" in exceed
 
     client_in.post("/i18n/setlang/", {"language": "en"})
     english = client_in.get(f"/monitoring/devices/{MN}/").content.decode()
-    assert "chemical oxygen demand (COD)" in english and "mg/L" in english and "above limit" in english
+    assert "chemical oxygen demand (COD)" in english and "mg/L" in english and "real-time over limit" in english
     assert "Hourly average (2061)" in english
 
     listing = client_in.get("/monitoring/").content.decode()
-    assert "⚠ 1" in listing  # one exceedance in 24 h for this device
+    assert "⚠ 1" in listing  # one exceedance (hourly average) in 24 h for this device
 
 
 def test_pages_render_with_no_lake_and_no_status(client_in: Client, lake_dir: Path) -> None:
     assert not (lake_dir / "lake").exists()
     html = client_in.get(f"/monitoring/devices/{MN}/").content.decode()
-    assert "数据湖中尚无监测数据。" in html and "无超过许可限值的数据。" in html
+    assert "数据湖中尚无监测数据。" in html and "无超出许可范围的小时均值。" in html
     listing = client_in.get("/monitoring/")
     assert listing.status_code == 200 and "从未连接" in listing.content.decode()
 

@@ -13,6 +13,17 @@ and the WAL replay (records above the checkpoint) writes them again. A crash aft
 covered by the checkpoint: those records are not replayed, and if they were (checkpoint lost), the
 index filters every key already present. Either way each key is in the lake exactly once.
 
+Compaction (`Lake.compact`, run by the flusher between flushes, or `ecer lake compact` on a stopped
+gateway) merges the small parts of a date into one file: into `day-<gen>.parquet` once the date is
+closed (older than `open_days`), into `merged-<gen>.parquet` batches while it is still being written.
+The new file is written under a `.tmp-` name, fsynced and renamed; ONE SQLite transaction then
+swaps the part list (old names out, new name in); only after that are the old files unlinked.
+Readers take the part list from index.sqlite (`lake_files`), never from a directory listing, so
+they see either the old parts or the new file, never both and never half of one. A crash before the
+commit leaves an unregistered new file (deleted on open); after it, unregistered old files (deleted
+on open). A merged file names the parts it replaces in its Parquet metadata, so a lost index is
+rebuilt without doubling rows. See docs/lake.md.
+
 The index keeps keys whose DataTime is within `dedup_window_days` of the newest data seen (loggers
 re-send hours or days of history after an outage); older keys are pruned to bound its size, and a
 row older than the window is checked against the Parquet partition of its date with DuckDB instead
@@ -23,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import logging
 import os
 import sqlite3
@@ -54,6 +66,11 @@ SCHEMA = pa.schema([
     ("factor_sent", pa.string()),  # the code as the device sent it (2005 codes differ)
 ])
 DEFAULT_DEDUP_WINDOW_DAYS = 7
+SCHEMA_VERSION = 1  # of the measurement files; stored in meta and in each merged file's metadata
+DEFAULT_OPEN_DAYS = 2  # dates newer than this many days (by the wall clock) are still being written
+DEFAULT_MIN_PARTS = 8  # an open date is compacted once it has this many small parts
+SMALL_PART_ROWS = 1_000_000  # an open date's parts below this size are merged; bigger ones are left
+REPLACES_KEY = b"ecer.lake.replaces"  # Parquet metadata: JSON list of the part names a merged file replaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +121,10 @@ class Lake:
             CREATE INDEX IF NOT EXISTS keys_time ON keys (data_time);
             CREATE TABLE IF NOT EXISTS parts (name TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
+            -- one row per (write, date): what the incremental roll-ups must recompute (ecer.analytics)
+            CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, date TEXT, rows INTEGER);
         """)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         with self._locked():
             if fresh and committed_parts(self.dir):
                 self._rebuild_index()
@@ -138,7 +158,7 @@ class Lake:
     def _rebuild_index(self) -> None:
         import duckdb
 
-        parts = committed_parts(self.dir)
+        parts = _unreplaced(committed_parts(self.dir))
         found = duckdb.connect().execute(
             "SELECT DISTINCT mn, cn, data_time, factor, field FROM read_parquet(?)", [[str(p) for p in parts]]
         ).fetchall()
@@ -161,9 +181,13 @@ class Lake:
         cutoff = self.cutoff()
         fresh = self._filter_known(batch, cutoff)
         parts = self._write_parts(fresh, checkpoint)
+        per_date: dict[str, int] = {}
+        for key in fresh:
+            per_date[key[2][:10]] = per_date.get(key[2][:10], 0) + 1
         with _Transaction(self.db):
             self.db.executemany("INSERT INTO keys VALUES (?,?,?,?,?)", [k for k in fresh if k[2] >= cutoff])
             self.db.executemany("INSERT INTO parts VALUES (?)", [(p,) for p in parts])
+            self.db.executemany("INSERT INTO changes (date, rows) VALUES (?, ?)", sorted(per_date.items()))
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (self._checkpoint_key, str(checkpoint)))
         return len(fresh)
 
@@ -182,18 +206,89 @@ class Lake:
             return self.db.execute("DELETE FROM keys WHERE data_time < ?", (self.cutoff(),)).rowcount
 
     def _filter_known(self, batch: dict[Any, LakeRow], cutoff: str) -> dict[Any, LakeRow]:
-        fresh = {}
-        old: dict[Any, LakeRow] = {}
-        for key, row in batch.items():
-            if key[2] < cutoff:
-                old[key] = row
-            elif self.db.execute("SELECT 1 FROM keys WHERE mn=? AND cn=? AND data_time=? AND factor=? AND field=?",
-                                 key).fetchone() is None:
-                fresh[key] = row
+        recent = [key for key in batch if key[2] >= cutoff]
+        old = {key: row for key, row in batch.items() if key[2] < cutoff}
+        known = self._known_keys(recent)
+        fresh = {key: batch[key] for key in recent if key not in known}
         if old:
             known = self._keys_in_lake(old.values())
             fresh.update({k: r for k, r in old.items() if k not in known})
         return fresh
+
+    def _known_keys(self, keys: list[tuple[str, str, str, str, str]]) -> set[tuple[str, str, str, str, str]]:
+        """The keys of `keys` already in the index: one join over a temporary table, not a query per key."""
+        if not keys:
+            return set()
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS batch (mn TEXT, cn TEXT, data_time TEXT, factor TEXT,"
+                        " field TEXT)")
+        self.db.execute("DELETE FROM batch")
+        self.db.executemany("INSERT INTO batch VALUES (?,?,?,?,?)", keys)
+        found = self.db.execute(
+            "SELECT b.mn, b.cn, b.data_time, b.factor, b.field FROM batch b JOIN keys k ON k.mn = b.mn"
+            " AND k.cn = b.cn AND k.data_time = b.data_time AND k.factor = b.factor AND k.field = b.field"
+        ).fetchall()
+        self.db.execute("DELETE FROM batch")
+        return set(found)
+
+    def registered(self, date: str | None = None) -> list[str]:
+        """Registered part names (relative to measurements/), of one date or all."""
+        if date is None:
+            return [n for (n,) in self.db.execute("SELECT name FROM parts ORDER BY name")]
+        prefix = f"date={date}/"
+        return [n for (n,) in self.db.execute("SELECT name FROM parts WHERE name >= ? AND name < ? ORDER BY name",
+                                              (prefix, prefix[:-1] + "0"))]
+
+    # -- compaction --------------------------------------------------------------------------
+    def compact(self, open_days: int = DEFAULT_OPEN_DAYS, min_parts: int = DEFAULT_MIN_PARTS,
+                today: dt.date | None = None) -> int:
+        """Merge small parts of each date; returns the number of files replaced. Crash-safe (module doc)."""
+        today = today or dt.datetime.now(dt.UTC).date()
+        by_date: dict[str, list[str]] = {}
+        for name in self.registered():
+            by_date.setdefault(name.split("/", 1)[0].removeprefix("date="), []).append(name)
+        replaced = 0
+        for date, names in sorted(by_date.items()):
+            closed = dt.date.fromisoformat(date) <= today - dt.timedelta(days=open_days)
+            with self._locked():  # one date at a time, so the gateway's writes wait at most one merge
+                current = self.registered(date)  # another gateway instance may have added parts meanwhile
+                replaced += self.compact_date(date, [n for n in names if n in current], closed, min_parts)
+        return replaced
+
+    def compact_date(self, date: str, names: list[str], closed: bool, min_parts: int) -> int:
+        sizes = _row_counts(self.dir, names)  # unreadable (damaged) parts are left alone, never merged
+        if closed:
+            todo = list(sizes) if len(sizes) > 1 else []
+        else:
+            todo = [n for n, rows in sizes.items() if rows < SMALL_PART_ROWS]
+            todo = todo if len(todo) >= min_parts else []
+        if not todo:
+            return 0
+        table = pa.concat_tables([pq.read_table(self.dir / n, schema=SCHEMA) for n in todo])
+        # sorted so a reader filtering one point or factor skips most row groups (min/max statistics)
+        table = table.sort_by([("mn", "ascending"), ("factor", "ascending"), ("cn", "ascending"),
+                               ("data_time", "ascending"), ("field", "ascending")])
+        table = table.replace_schema_metadata({REPLACES_KEY: json.dumps(todo).encode(),
+                                               b"ecer.lake.schema_version": str(SCHEMA_VERSION).encode()})
+        directory = self.dir / f"date={date}"
+        name = f"{'day' if closed else 'merged'}-{uuid.uuid4().hex[:12]}.parquet"
+        tmp = directory / f".tmp-{name}"
+        pq.write_table(table, tmp, compression="zstd", row_group_size=256 * 1024)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        tmp.rename(directory / name)
+        fsync_dir(directory)
+        with _Transaction(self.db):  # the switch: readers see the old parts or the new file, never both
+            self.db.executemany("DELETE FROM parts WHERE name = ?", [(n,) for n in todo])
+            self.db.execute("INSERT INTO parts VALUES (?)", (f"date={date}/{name}",))
+        for n in todo:
+            (self.dir / n).unlink(missing_ok=True)
+        fsync_dir(directory)
+        return len(todo)
+
+    def changes_since(self, seq: int) -> tuple[int, list[str]]:
+        """(newest change number, dates written after change `seq`): what roll-ups must recompute."""
+        rows = self.db.execute("SELECT seq, date FROM changes WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
+        return (rows[-1][0] if rows else seq), sorted({d for _, d in rows})
 
     def _keys_in_lake(self, rows: Iterable[LakeRow]) -> set[Any]:
         """Exact check of rows older than the dedup window against their date partitions."""
@@ -201,7 +296,7 @@ class Lake:
 
         rows = list(rows)
         dates = sorted({r.data_time.date().isoformat() for r in rows})
-        files = [str(p) for d in dates for p in committed_parts(self.dir, f"date={d}")]
+        files = [str(self.dir / n) for d in dates for n in self.registered(d)]
         if not files:
             return set()
         con = duckdb.connect()
@@ -278,9 +373,46 @@ def _table(rows: Sequence[LakeRow]) -> pa.Table:
     }, schema=SCHEMA)
 
 
+def _row_counts(directory: Path, names: list[str]) -> dict[str, int]:
+    counts = {}
+    for name in names:
+        try:
+            counts[name] = pq.read_metadata(directory / name).num_rows
+        except (OSError, pa.ArrowException):
+            log.warning("lake: part %s is unreadable; not compacted", name)
+    return counts
+
+
+def _unreplaced(parts: list[Path]) -> list[Path]:
+    """`parts` less those that a merged file among them names as replaced (index rebuild after loss)."""
+    replaced: set[str] = set()
+    for part in parts:
+        if part.name.startswith(("day-", "merged-")):
+            try:
+                meta = pq.read_schema(part).metadata or {}
+            except (OSError, pa.ArrowException):
+                continue
+            replaced.update(json.loads(meta.get(REPLACES_KEY, b"[]")))
+    measurements = parts[0].parent.parent if parts else Path()
+    return [p for p in parts if str(p.relative_to(measurements)) not in replaced]
+
+
 def lake_files(root: Path) -> list[str]:
-    """The committed part files (the gateway writes `.tmp-*` names first, which a reader must skip)."""
-    return [str(p) for p in committed_parts(root / "measurements")]
+    """The committed part files, from the part list in index.sqlite (a consistent snapshot while the
+    gateway writes or compacts). Without an index (no lake yet, or an old copy) the directory listing
+    is used, skipping the `.tmp-*` names a write starts with."""
+    measurements = root / "measurements"
+    index = root / "index.sqlite"
+    if index.exists():
+        try:
+            db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+            try:
+                return [str(measurements / n) for (n,) in db.execute("SELECT name FROM parts ORDER BY name")]
+            finally:
+                db.close()
+        except sqlite3.Error:
+            log.warning("lake: cannot read the part list in %s; listing the directory", index)
+    return [str(p) for p in committed_parts(measurements)]
 
 
 def _readable(files: list[str]) -> list[str]:
@@ -308,10 +440,12 @@ def query(sql: str, params: Sequence[Any] | None = None, data_dir: Path | None =
     from ecer import config
 
     root = (data_dir or config.data_dir()) / "lake"
-    try:
-        return _query(duckdb.connect(), sql, params, lake_files(root))
-    except (duckdb.IOException, duckdb.InvalidInputException):
-        return _query(duckdb.connect(), sql, params, _readable(lake_files(root)))
+    for _ in range(3):  # a compaction between listing and reading removes parts: list again
+        try:
+            return _query(duckdb.connect(), sql, params, lake_files(root))
+        except (duckdb.IOException, duckdb.InvalidInputException):
+            continue
+    return _query(duckdb.connect(), sql, params, _readable(lake_files(root)))
 
 
 def _query(con: Any, sql: str, params: Sequence[Any] | None, files: list[str]) -> list[dict[str, Any]]:
@@ -323,3 +457,28 @@ def _query(con: Any, sql: str, params: Sequence[Any] | None, files: list[str]) -
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m ecer.gateway.lake compact LAKE_DIR [--open-days N]`: compact a lake no gateway is using."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m ecer.gateway.lake")
+    parser.add_argument("command", choices=["compact"])
+    parser.add_argument("lake_dir", type=Path)
+    parser.add_argument("--open-days", type=int, default=DEFAULT_OPEN_DAYS)
+    args = parser.parse_args(argv)
+    lake = Lake(args.lake_dir)
+    print("ready", flush=True)  # the crash test starts its random delay here, after the imports
+    try:
+        replaced = lake.compact(open_days=args.open_days)
+    finally:
+        lake.close()
+    print(f"compacted {replaced} part file(s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(_main(sys.argv[1:]))

@@ -123,6 +123,8 @@ class Flusher:
                 flushes += 1
                 if flushes % 100 == 0:
                     self.lake.prune()
+                if flushes % 30 == 0:  # small parts into daily files (crash-safe, see lake.py)
+                    self.lake.compact()
             except Exception:  # the WAL still holds the records; the next flush (or restart) retries
                 log.exception("lake flush failed")
 

@@ -20,7 +20,8 @@ router = Router(tags=["monitoring"], auth=django_auth)
 
 class LimitOut(Schema):
     factor: str
-    limit: float
+    limit: float  # upper bound of the permitted range
+    lower: float | None = None  # lower bound where the standard gives a range (pH 6–9)
     unit: str
 
 
@@ -75,7 +76,7 @@ def _status(device: Device, status: DeviceStatus | None) -> StatusOut | None:
 def points(request: HttpRequest) -> list[PointOut]:
     out = []
     for point in services.points_with_devices():
-        limits = [LimitOut(factor=x.factor_code, limit=x.limit_value, unit=x.unit) for x in point.limits.all()]
+        limits = [LimitOut(factor=x.factor_code, limit=x.limit_value, lower=x.lower_value, unit=x.unit) for x in point.limits.all()]
         for device in point.devices.all():
             out.append(PointOut(
                 mn=device.mn, edition=device.edition, active=device.active, enterprise=point.enterprise.name,

@@ -12,7 +12,7 @@ from django.db import transaction
 from ecer.monitoring.models import Device, Enterprise, MonitoringPoint, PermittedLimit
 
 WATER_LIMITS = [("w01018", 100.0, "mg_per_l"), ("w21003", 15.0, "mg_per_l"), ("w21011", 0.5, "mg_per_l"),
-                ("w21001", 20.0, "mg_per_l"), ("w01001", 9.0, "pH")]
+                ("w21001", 20.0, "mg_per_l"), ("w01001", 9.0, "pH", 6.0)]
 AIR_LIMITS = [("a21026", 200.0, "mg_per_m3"), ("a21002", 200.0, "mg_per_m3"), ("a34013", 30.0, "mg_per_m3")]
 WATER_SOURCE = "GB 8978-1996 一级标准 (illustrative)"
 AIR_SOURCE = "GB 13223-2011 表1 燃煤锅炉 (illustrative)"
@@ -53,8 +53,10 @@ def seed_demo_registry() -> int:
                 device.set_pw(pw)
                 device.save(update_fields=["pw_hash"])
             limits, source = (WATER_LIMITS, WATER_SOURCE) if kind == "water" else (AIR_LIMITS, AIR_SOURCE)
-            for factor, value, unit in limits:
+            for factor, value, unit, *lower in limits:  # pH 6–9 carries its lower bound
                 PermittedLimit.objects.update_or_create(
-                    point=point, factor_code=factor, defaults={"limit_value": value, "unit": unit, "source": source})
+                    point=point, factor_code=factor,
+                    defaults={"limit_value": value, "lower_value": lower[0] if lower else None, "unit": unit,
+                              "source": source})
             devices += 1
     return devices

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecer.monitoring.limits import permitted_range_text, violates
+
 
 class Enterprise(models.Model):
     """A monitored unit (排污单位)."""
@@ -91,11 +93,19 @@ class Device(models.Model):
 
 
 class PermittedLimit(models.Model):
-    """A permitted concentration limit (许可排放浓度限值) of one factor at one point."""
+    """A permitted concentration limit (许可排放浓度限值) of one factor at one point.
+
+    Where the standard gives a range (pH 6–9 in GB 8978-1996) `lower_value` is its lower bound and
+    `limit_value` its upper bound; a value outside [lower_value, limit_value] violates the limit.
+    Whether a violation is an exceedance (超标) is judged on hourly averages only (see
+    ecer.monitoring.limits).
+    """
 
     point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="limits")
     factor_code = models.CharField(_("factor code"), max_length=16)
-    limit_value = models.FloatField(_("limit"))
+    limit_value = models.FloatField(_("limit"), help_text="upper bound of the permitted range")
+    lower_value = models.FloatField(_("lower limit"), null=True, blank=True,
+                                    help_text="lower bound where the standard gives a range (pH 6–9), else empty")
     unit = models.CharField(_("unit"), max_length=20, help_text="unit code, e.g. mg_per_l, mg_per_m3")
     source = models.CharField(_("basis"), max_length=200, blank=True)
 
@@ -108,7 +118,15 @@ class PermittedLimit(models.Model):
         verbose_name_plural = _("permitted limit")
 
     def __str__(self) -> str:
-        return f"{self.factor_code} ≤ {self.limit_value} {self.unit}"
+        return f"{self.factor_code} {self.display} {self.unit}"
+
+    @property
+    def display(self) -> str:
+        """"6.0–9.0" for a range, "≤ 100.0" for an upper limit."""
+        return permitted_range_text(self.lower_value, self.limit_value)
+
+    def violated_by(self, value: float | None) -> bool:
+        return violates(value, self.lower_value, self.limit_value)
 
 
 class DeviceStatus(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ecer.hj212 import describe_factor
+from ecer.monitoring.limits import EXCEEDANCE_CN, judgement
 from ecer.monitoring.models import Device, DeviceStatus, MonitoringPoint, PermittedLimit, QuarantinedDevice
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,24 @@ class Reading:
     value: float | None
     data_time: dt.datetime  # naive: logger local time (Beijing time for loggers in China)
     flag: str
-    limit: float | None
+    limit: float | None  # upper bound of the permitted range
+    cn: str = ""
+    lower: float | None = None  # lower bound where the limit is a range (pH 6–9)
+
+    @property
+    def judgement(self) -> str:
+        """"exceedance" (hourly average outside the range), "realtime_over" or ""."""
+        return judgement(self.cn, self.value, self.lower, self.limit)
 
     @property
     def exceeds(self) -> bool:
-        return self.limit is not None and self.value is not None and self.value > self.limit
+        """An exceedance (超标): only an hourly average outside the permitted range."""
+        return self.judgement == "exceedance"
+
+    @property
+    def realtime_over(self) -> bool:
+        """A real-time (or minute) value outside the range: shown, not an exceedance."""
+        return self.judgement == "realtime_over"
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,10 @@ class FactorRow:
     def exceeds(self) -> bool:
         return any(r is not None and r.exceeds for r in self.readings)
 
+    @property
+    def realtime_over(self) -> bool:
+        return any(r is not None and r.realtime_over for r in self.readings)
+
 
 def _limits(point: MonitoringPoint) -> dict[str, PermittedLimit]:
     """The point's concentration limits by factor (flows excluded): what an exceedance is measured against."""
@@ -92,8 +110,13 @@ def _window_start(hours: int) -> dt.datetime:
     return now.replace(tzinfo=None) - dt.timedelta(hours=hours)
 
 
-# Rows of `measurements m` joined to limits `l` that exceed them (real-time values and averages).
-_EXCEEDS = "m.field IN ('Rtd', 'Avg') AND m.value > l.lim AND m.data_time >= ?"
+# Hourly averages (ZsAvg where sent, else Avg) of `measurements`, one row per (mn, factor, hour).
+_HOURLY_JUDGED = (
+    "SELECT mn, factor, data_time, coalesce(max(value) FILTER (WHERE field = 'ZsAvg'),"
+    f" max(value) FILTER (WHERE field = 'Avg')) AS value FROM measurements WHERE cn = '{EXCEEDANCE_CN}'"
+    " AND field IN ('ZsAvg', 'Avg') AND data_time >= ? {extra} GROUP BY mn, factor, data_time")
+# ... outside the permitted range [lo, lim] of the joined limits `l`.
+_OUTSIDE = "(m.value > l.lim OR (l.lo IS NOT NULL AND m.value < l.lo))"
 
 
 def latest_by_factor(device: Device) -> list[FactorRow]:
@@ -117,7 +140,8 @@ def latest_by_factor(device: Device) -> list[FactorRow]:
     for r in rows:
         limit = limits.get(r["factor"])
         by_factor.setdefault(r["factor"], {})[series_of[(r["cn"], r["field"])]] = Reading(
-            r["value"], r["data_time"], r["flag"] or "", limit.limit_value if limit else None)
+            r["value"], r["data_time"], r["flag"] or "", limit.limit_value if limit else None, r["cn"],
+            limit.lower_value if limit else None)
     out = []
     for factor in sorted(by_factor, key=lambda f: (f not in limits, f)):  # limited factors first
         described = describe_factor(factor)
@@ -128,16 +152,25 @@ def latest_by_factor(device: Device) -> list[FactorRow]:
 
 @dataclass(frozen=True)
 class Exceedance:
+    """An hourly average (CN 2061; ZsAvg where sent) outside the permitted range."""
+
     factor: str
     cn: str
     data_time: dt.datetime
     value: float
     limit: float
     unit: str
+    lower: float | None = None
+
+    @property
+    def range_text(self) -> str:
+        from ecer.monitoring.limits import permitted_range_text
+
+        return permitted_range_text(self.lower, self.limit)
 
 
 def recent_exceedances(device: Device, hours: int = EXCEEDANCE_WINDOW_HOURS, limit_rows: int = 20) -> list[Exceedance]:
-    """Values above the permitted limit in the last `hours` (logger local time), newest first."""
+    """Hourly averages outside the permitted range in the last `hours` (logger local time), newest first."""
     from ecer.gateway.lake import query
 
     limits = _limits(device.point)
@@ -145,16 +178,18 @@ def recent_exceedances(device: Device, hours: int = EXCEEDANCE_WINDOW_HOURS, lim
         return []
     try:
         rows = query(
-            "SELECT m.factor, m.cn, m.data_time, m.value, l.lim FROM measurements m"
-            " JOIN (SELECT unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim) l ON m.factor = l.factor"
-            f" WHERE m.mn = ? AND {_EXCEEDS} ORDER BY m.data_time DESC, m.cn LIMIT ?",
-            [list(limits), [x.limit_value for x in limits.values()], device.mn, _window_start(hours), limit_rows],
+            "SELECT m.factor, m.data_time, m.value, l.lim, l.lo FROM ("
+            + _HOURLY_JUDGED.format(extra="AND mn = ?") + ") m"
+            " JOIN (SELECT unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim, unnest(?::DOUBLE[]) AS lo) l"
+            f" ON m.factor = l.factor WHERE {_OUTSIDE} ORDER BY m.data_time DESC, m.factor LIMIT ?",
+            [_window_start(hours), device.mn, list(limits), [x.limit_value for x in limits.values()],
+             [x.lower_value for x in limits.values()], limit_rows],
         )
     except Exception:
         log.exception("lake exceedance query failed for %s", device.mn)
         return []
-    return [Exceedance(r["factor"], r["cn"], r["data_time"], r["value"], r["lim"], limits[r["factor"]].unit)
-            for r in rows]
+    return [Exceedance(r["factor"], EXCEEDANCE_CN, r["data_time"], r["value"], r["lim"], limits[r["factor"]].unit,
+                       r["lo"]) for r in rows]
 
 
 def recent_events(status: DeviceStatus | None) -> list[dict[str, Any]]:
@@ -170,20 +205,20 @@ def recent_events(status: DeviceStatus | None) -> list[dict[str, Any]]:
 
 
 def exceedance_counts(points: list[MonitoringPoint], hours: int = EXCEEDANCE_WINDOW_HOURS) -> dict[str, int]:
-    """Values above their limit per MN in the last `hours`, for every device of `points`, in one lake query."""
+    """Hourly averages outside their permitted range per MN in the last `hours`, in one lake query."""
     from ecer.gateway.lake import query
 
-    triples = [(device.mn, code, lim.limit_value) for point in points for device in point.devices.all()
-               for code, lim in _limits(point).items()]
-    if not triples:
+    rows_in = [(device.mn, code, lim.limit_value, lim.lower_value) for point in points
+               for device in point.devices.all() for code, lim in _limits(point).items()]
+    if not rows_in:
         return {}
     try:
         rows = query(
-            "SELECT m.mn, count(*) AS n FROM measurements m"
-            " JOIN (SELECT unnest(?::VARCHAR[]) AS mn, unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim) l"
-            " ON m.mn = l.mn AND m.factor = l.factor"
-            f" WHERE {_EXCEEDS} GROUP BY m.mn",
-            [[t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples], _window_start(hours)],
+            "SELECT m.mn, count(*) AS n FROM (" + _HOURLY_JUDGED.format(extra="") + ") m"
+            " JOIN (SELECT unnest(?::VARCHAR[]) AS mn, unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim,"
+            " unnest(?::DOUBLE[]) AS lo) l ON m.mn = l.mn AND m.factor = l.factor"
+            f" WHERE {_OUTSIDE} GROUP BY m.mn",
+            [_window_start(hours), *([t[i] for t in rows_in] for i in range(4))],
         )
     except Exception:
         log.exception("lake exceedance count failed")
