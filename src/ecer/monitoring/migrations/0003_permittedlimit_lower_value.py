@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("monitoring", "0001_initial"),
+        ("monitoring", "0002_device_secret_hash_security_events"),
     ]
 
     operations = [
