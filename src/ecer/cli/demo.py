@@ -103,7 +103,7 @@ def _print_logins(url: str, monitoring: list[str]) -> None:
         click.echo(f"  {line}")
     click.echo("  演示账号 / demo logins (用户名 / user, 密码 / password):")
     for acc in accounts:
-        click.echo(f"    {acc.username:<10} {acc.password:<16} {acc.label_zh} / {acc.label_en}")
+        click.echo(f"    {acc.username:<19} {acc.password:<24} {acc.label_zh} / {acc.label_en}")
     click.echo("=" * 72)
 
 

@@ -21,6 +21,7 @@ COMMANDS = [
     ("ecer.cli.jobs", "jobs"),
     ("ecer.cli.serve", "serve"),
     ("ecer.cli.manage", "manage"),
+    ("ecer.cli.audit", "audit"),
 ]
 
 

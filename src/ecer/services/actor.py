@@ -39,7 +39,9 @@ class Actor:
 
     `region_code` is the region the role is bound to (a city's staff: their city; the province's
     staff: the province). `region_codes` is that region and every region below it, filled in by
-    `actor_for_user` from the region tree, so scope checks need no query.
+    `actor_for_user` from the region tree, so scope checks need no query. `source` is where the
+    actor acts from (the client address of a web/API request, `cli:user@host` for the CLI); the audit
+    log records it.
     """
 
     username: str
@@ -48,6 +50,7 @@ class Actor:
     region_codes: frozenset[str] = field(default_factory=frozenset)
     enterprise_id: int | None = None
     user_id: int | None = None
+    source: str | None = None
 
     @property
     def sees_everything(self) -> bool:
@@ -96,9 +99,13 @@ def require_role(actor: Actor, *roles: Role) -> None:
 
 
 def actor_for_user(user: Any) -> Actor:
-    """The Actor of a Django user: role from its group, region scope from its profile and the tree.
+    """The Actor of a Django user: role from its group, region scope from its profile and the tree,
+    enterprise from its enterprise binding.
 
-    A superuser acts as province administrator. A user with no role group gets the narrowest role."""
+    A superuser acts as province administrator. A user with no role group gets the narrowest role.
+    An enterprise reporter is bound to its enterprise only: its region scope stays empty, so it reads
+    no region's statistics."""
+    from ecer.accounts.models import EnterpriseBinding
     from ecer.masterdata.models import Region, UserProfile
 
     names = set(user.groups.values_list("name", flat=True))
@@ -108,17 +115,22 @@ def actor_for_user(user: Any) -> Actor:
         role = next((legacy[n] for n in names if n in legacy), None)
     if role is None and user.is_superuser:
         role = Role.PROVINCE_ADMIN
+    # No role group: the narrowest role, and with no profile region an empty scope (sees nothing).
+    role = role or Role.CITY_OPERATOR
     profile = UserProfile.objects.filter(user=user).select_related("region").first()
     region = profile.region if profile else None
+    binding = EnterpriseBinding.objects.filter(user=user).select_related("enterprise").first()
     codes: frozenset[str] = frozenset()
-    if region is not None:
-        below = Region.get_tree(region).values_list("code", flat=True)
-        codes = frozenset(below)
+    if region is not None and role != Role.ENTERPRISE_REPORTER:
+        codes = frozenset(Region.objects.get_tree(region).values_list("code", flat=True))
+    region_code = region.code if region else None
+    if role == Role.ENTERPRISE_REPORTER:
+        region_code = binding.enterprise.region_code if binding else None
     return Actor(
         username=user.get_username(),
-        # No role group: the narrowest role, and with no profile region an empty scope (sees nothing).
-        role=role or Role.CITY_OPERATOR,
-        region_code=region.code if region else None,
+        role=role,
+        region_code=region_code,
         region_codes=codes,
+        enterprise_id=binding.enterprise_id if binding and role == Role.ENTERPRISE_REPORTER else None,
         user_id=user.pk,
     )

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "ecer.masterdata",
     "ecer.monitoring",
     "ecer.results",
+    "ecer.audit",
+    "ecer.accounts",
     "ecer.web",
     "ecer.jobs",
 ]
