@@ -100,11 +100,16 @@ def bind_user(user: object, role: str, region_code: str | None, enterprise_credi
 
 def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
     """Create the demo users or reset them to their documented passwords (stored hashed)."""
+    from django.contrib.auth.hashers import make_password
+
     user_model = get_user_model()
+    # Hash first (PBKDF2 takes a good part of a second per password): the transaction, which holds
+    # SQLite's write lock against the demo's gateway and job worker, then lasts milliseconds.
+    hashed = {acc.username: make_password(acc.password) for acc in DEMO_ACCOUNTS}
     with transaction.atomic():
         for acc in DEMO_ACCOUNTS:
             user, _ = user_model.objects.get_or_create(username=acc.username)
-            user.set_password(acc.password)
+            user.password = hashed[acc.username]
             user.first_name = acc.label_zh
             user.is_staff = acc.role in STAFF_ROLES  # may open /admin/ within its permissions
             user.save()
