@@ -63,7 +63,7 @@ def test_every_target_gets_rows_and_cities_show_the_fallback_in_provenance() -> 
     assert not province.provenance["notes"]
     # an extensive provincial total is not imposed on a city
     cod = find_row(report, "510800", "cod_key_project_reduction")
-    assert cod.status == "no_target" and "14.92" in (cod.error or "")
+    assert cod.status == "not_assessed" and cod.light == "not_assessed" and "14.92" in (cod.reason or "")
     assert find_row(report, "510000", "cod_key_project_reduction").status == "ok"
 
 

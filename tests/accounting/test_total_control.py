@@ -33,8 +33,15 @@ CODE = "energy_total_control"
 REGIONS = ("510000", "510100", "510800", "513400")
 
 
-def assessed_by_hand(v: dict[tuple[str, int], float], year: int, kgce_per_kwh: float = 0.1229) -> float:
-    renewable = max(0.0, v[("renewable_electricity", year)] - v[("renewable_electricity", 2020)]) * kgce_per_kwh * 10
+#: The catalog's coal-equivalent factors (energy_factors.csv): each year's increase converts at its own year's rate.
+COAL_EQUIVALENT = {2021: 0.3025, 2022: 0.3007, 2023: 0.3036}
+
+
+def assessed_by_hand(v: dict[tuple[str, int], float], year: int, kgce_per_kwh: dict[int, float] | None = None) -> float:
+    factors = COAL_EQUIVALENT if kgce_per_kwh is None else kgce_per_kwh
+    steps = sum((v[("renewable_electricity", y)] - v[("renewable_electricity", y - 1)]) * factors[y] * 10
+                for y in range(2021, year + 1))
+    renewable = max(0.0, steps)
     return (v[("energy_total", year)] - v[("energy_raw_material", year)] - v[("energy_listed_projects", year)]
             - renewable)
 
@@ -68,7 +75,8 @@ def test_rows_match_an_independent_computation_with_provenance() -> None:
     assert {r.light for r in rows} == {"green", "yellow", "red"}
     guangyuan = find_row(report, "510800", CODE)
     assert guangyuan.light == "red"
-    assert "扣除原料用能" in guangyuan.explanation_zh and "用能预算652.03万吨标准煤（下达值）" in guangyuan.explanation_zh
+    assert "扣除原料用能" in guangyuan.explanation_zh and "用能预算629.06万吨标准煤（下达值）" in guangyuan.explanation_zh
+    assert "按等价值折算，2023年火电供电煤耗303.6克标准煤/千瓦时" in guangyuan.explanation_zh
     assert "超过预算的10% → 红灯" in guangyuan.explanation_zh
     assert "over the budget, more than 10% of it → red" in guangyuan.explanation_en
 
@@ -114,9 +122,10 @@ def test_incentive_target_met_exempts_the_region(stat_rows: tuple[list[StatRow],
     report = evaluate(stat_rows, plan.with_regional("energy_intensity", regional))
     assert find_row(report, "510100", "energy_intensity").incentive_met is True
     chengdu = find_row(report, "510100", CODE)
-    assert chengdu.status == "exempt" and chengdu.light == "green" and chengdu.incentive_met is True
-    assert "免予能源消费总量考核 → 绿灯（免考核）" in chengdu.explanation("zh")
-    assert "exempt from the total-consumption assessment → green (exempt)" in chengdu.explanation("en")
+    assert chengdu.status == "exempt" and chengdu.light == "exempt" and chengdu.incentive_met is True
+    # Regression (issue 7 §1.3): exempt is its own light (免考核), never green
+    assert "免予能源消费总量考核（发改环资〔2021〕1310号） → 免考核（不计为绿灯）" in chengdu.explanation("zh")
+    assert "→ exempt (not counted as green)" in chengdu.explanation("en") and "green (" not in chengdu.explanation("en")
     assert any(i["name"] == "progress:energy_intensity" and "met" in i["source"]
                for i in chengdu.provenance["inputs"])
     guangyuan = find_row(report, "510800", CODE)  # incentive not reached: assessed, red

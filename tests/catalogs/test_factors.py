@@ -7,6 +7,7 @@ import pytest
 from ecer.catalogs import (
     FactorMissingError,
     electricity_factor,
+    electricity_factor_row,
     energy_factor,
     grid_factor,
     load_co2_fuel_factors,
@@ -42,10 +43,17 @@ def test_co2_factors() -> None:
 
 def test_electricity_both_bases() -> None:
     assert electricity_factor(2022, "calorific") == 0.1229
-    with pytest.raises(FactorMissingError, match=r"\[open\].*overrides=\{2022"):
-        electricity_factor(2022, "coal_equivalent")
-    assert electricity_factor(2022, "coal_equivalent", overrides={2022: 0.3}) == 0.3
-    assert electricity_factor(2022, "coal_equivalent", allow_undated_example=True) == 0.404
+    # coal-equivalent (等价值): the year's coal rate of thermal power supply, per year with its source
+    assert electricity_factor(2022, "coal_equivalent") == 0.3007
+    row = electricity_factor_row(2023, "coal_equivalent")
+    assert (row.year, row.value, row.status) == (2023, 0.3036, "assumed") and "供电标准煤耗" in row.source
+    assert electricity_factor_row(2020, "coal_equivalent").status == "published"
+    with pytest.raises(FactorMissingError, match="no coal-equivalent electricity factor for 2024"):
+        electricity_factor(2024, "coal_equivalent")
+    earlier = electricity_factor_row(2024, "coal_equivalent", allow_earlier_year=True)
+    assert (earlier.year, earlier.value) == (2023, 0.3036)
+    assert electricity_factor(2024, "coal_equivalent", overrides={2024: 0.3}) == 0.3
+    assert electricity_factor(2024, "coal_equivalent", allow_undated_example=True) == 0.404
     with pytest.raises(ValueError, match="basis must be one of"):
         electricity_factor(2022, "equivalent")
 

@@ -135,17 +135,19 @@ def test_bad_indicator_file_names_file_row_field(tmp_path: Path) -> None:
     path = tmp_path / "indicators.csv"
     header = ",".join(INDICATOR_COLUMNS)
     rows = [
-        "a,甲,a,pct,定义,def,direct:a,src",
-        "b,乙,b,kg,定义,def,direct:b,src",
-        "a,丙,c,pct,定义,def,direct:c,src",
-        "d,丁,d,pct,定义,def,ratio:d,src",
-        "e,戊,e,pct,,def,direct:e,src",
+        "a,甲,a,pct,higher,定义,def,direct:a,src",
+        "b,乙,b,kg,lower,定义,def,direct:b,src",
+        "a,丙,c,pct,higher,定义,def,direct:c,src",
+        "d,丁,d,pct,higher,定义,def,ratio:d,src",
+        "e,戊,e,pct,higher,,def,direct:e,src",
+        "f,己,f,pct,up,定义,def,direct:f,src",
     ]
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     with pytest.raises(InputFileError) as caught:
         parse_indicators_file(path)
     found = {(p.location, p.field) for p in caught.value.problems}
-    assert found == {("row 3", "unit"), ("row 4", "code"), ("row 5", "formula"), ("row 6", "definition_zh")}
+    assert found == {("row 3", "unit"), ("row 4", "code"), ("row 5", "formula"), ("row 6", "definition_zh"),
+                     ("row 7", "direction")}
     assert all(p.file == "indicators.csv" for p in caught.value.problems)
     assert "unknown unit 'kg'" in str(caught.value)
 

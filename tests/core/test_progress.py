@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ecer.core.barometer import Light
 from ecer.core.errors import AccountingInputError
 from ecer.core.evaluate import ProgressOptions, TargetKind, TargetSpec, evaluate_target
 from ecer.core.panel import Panel
 from ecer.core.progress import (
     Comparator,
     Completion,
+    Direction,
     Interpolation,
     check_period,
     compare,
@@ -89,9 +91,40 @@ def test_comparators() -> None:
     assert gap_ge[1] == pytest.approx(1.0)
     met_le, _ = compare(actual, required, Comparator.LE)
     assert met_le.tolist() == [True, True, False, False]
-    met_about, gap_about = compare(actual, required, Comparator.ABOUT, about_tolerance=0.05)
-    assert met_about.tolist() == [True, False, True, False]
-    assert gap_about[3] == pytest.approx(0.5)
+    # about (左右): a tolerance on the short side only (METHODOLOGY §2a). Higher is better: 9.0 falls
+    # 1.0 short, beyond the 0.5 tolerance; 11.0 is beyond the requirement in the good direction → met.
+    met_about, gap_about = compare(actual, required, Comparator.ABOUT, about_tolerance=0.05,
+                                   direction=Direction.HIGHER)
+    assert met_about.tolist() == [True, False, True, True]
+    assert gap_about.tolist() == pytest.approx([-0.5, 0.5, -0.9, -1.5])
+    met_low, gap_low = compare(actual, required, Comparator.ABOUT, about_tolerance=0.05, direction=Direction.LOWER)
+    assert met_low.tolist() == [True, True, True, False]
+    assert gap_low[3] == pytest.approx(0.5)
+
+
+def test_about_needs_a_direction_and_ge_le_must_agree_with_it() -> None:
+    one = np.array([1.0])
+    with pytest.raises(AccountingInputError, match="needs the indicator's direction"):
+        compare(one, one, Comparator.ABOUT)
+    with pytest.raises(AccountingInputError, match="contradicts"):
+        compare(one, one, Comparator.GE, direction=Direction.LOWER)
+
+
+def test_a_base_beyond_the_target_is_never_asked_to_fall() -> None:
+    """Regression (issue 7 §1.1): 雅安's non-fossil share, 70% in the base year against a 41.5%左右
+    level, was required to fall along a path toward 41.5% and shown red at 72.4%."""
+    panel = Panel("non_fossil_share", "pct", ("511800", "510100"), (2020, 2021, 2022, 2023),
+                  np.array([[70.0, 71.0, 71.5, 72.4], [36.0, 37.0, 38.0, 37.6]]))
+    spec = TargetSpec("non_fossil_share", TargetKind.LEVEL, 2020, 2025, 41.5, Comparator.ABOUT,
+                      direction=Direction.HIGHER)
+    result = evaluate_target(panel, spec)
+    i, j = result.cell("511800", 2023)
+    assert result.required[i, j] == pytest.approx(41.5)  # holds the target, no falling path
+    assert result.met[i, j] and result.light_progress[i, j] == Light.GREEN
+    assert result.completion[i, j] == pytest.approx(1.0)
+    k = result.regions.index("510100")  # 36 → 41.5: 2023 requires 39.3, 5% tolerance → 37.335
+    assert result.required[k, j] == pytest.approx(39.3)
+    assert result.met[k, j] and result.gap[k, j] == pytest.approx(39.3 - 37.6 - 0.05 * 39.3)
 
 
 def test_evaluate_level_target() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ecer.core.barometer import BarometerOptions, Light, ThresholdBasis, Variant
@@ -11,7 +11,7 @@ from ecer.core.deductions import DeductionOptions, energy_for_intensity, energy_
 from ecer.core.evaluate import ProgressOptions, TargetKind, TargetSpec, evaluate_target
 from ecer.core.intensity import change_since, cumulative_change
 from ecer.core.panel import Panel
-from ecer.core.progress import Comparator, Completion, completion_ratio
+from ecer.core.progress import Comparator, Completion, Direction, completion_ratio
 
 positive = st.floats(min_value=0.05, max_value=50.0, allow_nan=False)
 paths = st.lists(st.lists(positive, min_size=3, max_size=7), min_size=1, max_size=4).filter(
@@ -35,13 +35,16 @@ options = st.builds(
 
 @settings(max_examples=80)
 @given(paths, st.floats(0.01, 0.6), options, st.sampled_from([TargetKind.REDUCTION, TargetKind.LEVEL]),
-       st.sampled_from(list(Comparator)))
+       st.sampled_from(list(Comparator)), st.sampled_from(list(Direction)))
 def test_meeting_the_requirement_is_never_red(rows: list[list[float]], target: float, opts: ProgressOptions,
-                                               kind: TargetKind, comparator: Comparator) -> None:
+                                               kind: TargetKind, comparator: Comparator, direction: Direction) -> None:
     values = np.array(rows)
     panel = Panel("x", "u", tuple(f"r{i}" for i in range(len(rows))), tuple(range(2020, 2020 + values.shape[1])), values)
     value = target if kind is TargetKind.REDUCTION else target * 40
-    result = evaluate_target(panel, TargetSpec("x", kind, 2020, 2025, value, comparator), opts)
+    assume(not (kind is TargetKind.REDUCTION and comparator is Comparator.LE))  # a reduction is judged upward
+    implied = {Comparator.GE: Direction.HIGHER, Comparator.LE: Direction.LOWER}.get(comparator, direction)
+    spec = TargetSpec("x", kind, 2020, 2025, value, comparator, direction=implied)
+    result = evaluate_target(panel, spec, opts)
     assert not (result.met & (result.light_progress == Light.RED)).any()
     assert (result.light_progress[result.met] == Light.GREEN).all()
     assert (result.light_annual[result.annual_met] == Light.GREEN).all()

@@ -30,7 +30,9 @@ def test_lights_and_exemption() -> None:
     budget = np.array([[100.0, 102.0]] * 3)
     exempt = np.array([[False, False], [False, False], [False, True]])
     result = total_consumption_control(assessed, budget, exempt)
-    assert result.light[:, 1].tolist() == [Light.GREEN, Light.YELLOW, Light.NOT_ASSESSED]
+    # exempt (免考核) is its own light, never green (issue 7 §1.3)
+    assert result.light[:, 1].tolist() == [Light.GREEN, Light.YELLOW, Light.EXEMPT]
+    assert not Light.EXEMPT.is_colour and not Light.NOT_ASSESSED.is_colour
     result = total_consumption_control(assessed, budget)
     assert result.light[2, 1] == Light.RED
     assert result.excess[1, 1] == pytest.approx(3.0)

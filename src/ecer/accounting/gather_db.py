@@ -36,17 +36,21 @@ def _regional_input(rt: Any, plan_version: str) -> RegionalTargetInput:
 
 def plan_inputs_from_db(plan_code: str) -> PlanInputs | None:
     """The loaded plan as PlanInputs, or None when no plan with this code is loaded."""
+    from ecer.catalogs.indicators import load_indicators
     from ecer.masterdata.models import Plan, RegionalTarget
 
     plan = Plan.objects.filter(code=plan_code).first()
     if plan is None:
         return None
+    # The good direction is catalog data (not a column of the relational Indicator): read it there.
+    catalog = load_indicators()
     version = f"plan:{plan.code} sha256:{plan.source_sha256[:12]}"
     targets = []
     for t in plan.targets.select_related("indicator", "region").prefetch_related("annual"):
         ind = t.indicator
         targets.append(TargetInput(
-            t.code, IndicatorInfo(ind.code, ind.name_zh, ind.name_en, ind.unit, ind.formula), t.unit, t.kind,
+            t.code, IndicatorInfo(ind.code, ind.name_zh, ind.name_en, ind.unit, ind.formula,
+                                  catalog[ind.code].direction if ind.code in catalog else ""), t.unit, t.kind,
             t.comparator, t.value, t.incentive_value, t.base_year, t.target_year, t.clause, region_info(t.region),
             {a.year: a.value for a in t.annual.all()}))
     regional = tuple(_regional_input(rt, version) for rt in RegionalTarget.objects.filter(plan=plan)

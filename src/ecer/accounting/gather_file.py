@@ -48,7 +48,7 @@ def plan_inputs_from_file(code_or_path: str) -> PlanInputs:
     targets = tuple(
         TargetInput(t.code, IndicatorInfo(t.indicator, indicators[t.indicator].name_zh,
                                           indicators[t.indicator].name_en, indicators[t.indicator].unit,
-                                          indicators[t.indicator].formula_text),
+                                          indicators[t.indicator].formula_text, indicators[t.indicator].direction),
                     t.unit, t.kind, t.comparator, t.value, t.incentive, t.base_year, t.target_year, t.clause,
                     region, plan.annual_for(t.code))
         for t in plan.targets

@@ -26,6 +26,8 @@ class IndicatorInfo:
     name_en: str
     unit: str
     formula: str
+    #: good direction from the indicator catalog ("higher"/"lower"); "" when unknown
+    direction: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ecer.texttable import render_table as render_table_text
 
 #: Columns of the CSV rendering (machine-friendly: codes), in order.
 COLUMNS = ("region_code", "region_name", "target_code", "indicator", "year", "value_unit", "actual", "required",
-           "gap", "completion_pct", "light", "light_annual", "status")
+           "gap", "direction", "comparator", "tolerance", "completion_pct", "light", "light_annual", "status")
 
 #: Columns of the table rendering (for people: names in the chosen language; the target code once,
 #: for `ecer explain`), with their headers per language.
@@ -25,8 +25,8 @@ TABLE_HEADERS = {
 }
 #: Printed under any output computed from data labelled illustrative (示例数据).
 ILLUSTRATIVE_BANNER = "示例数据，非官方统计 / illustrative data, not official statistics"
-WORDS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "not_assessed": "不评价", "ok": "正常",
-            "no_target": "无目标", "error": "错误", "exempt": "免考核"}
+WORDS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "not_assessed": "不考核", "ok": "正常",
+            "error": "错误", "exempt": "免考核"}
 
 
 @dataclass
@@ -38,11 +38,18 @@ class ReportRow:
     `target_value`/`target_incentive` are the region's own basic and incentive targets (percent for a
     reduction) as applied: its RegionalTarget, or the plan's value when it falls back.
     Level targets: values in the indicator's unit. `status` is "ok", "error" (bad or missing input:
-    `error` says which region, variable, year) or "no_target".
+    `error` says which region, variable, year), "not_assessed" (不考核: no target applies to the region,
+    `reason` says why; light "not_assessed") or, for total-consumption control, "exempt".
+    The light's rule can be recomputed from the row alone (METHODOLOGY §2a, §3): `direction` is the
+    good direction of `actual` ("higher"/"lower"; "higher" for a reduction achieved), `comparator`
+    the target's ("ge"/"le"/"about"), `tolerance` the shortfall an "about" target forgives, in the
+    units of `actual` (0 otherwise). shortfall = required − actual (higher) or actual − required
+    (lower); `gap` = shortfall − tolerance; met (green) when gap ≤ 0, else red when gap exceeds the
+    barometer threshold (report parameters) of |required|, else yellow.
     Total-consumption control (`target_code` "energy_total_control", kind "budget"): `actual` is the
     assessed consumption after deductions, `required` and `target_value` the budget, `gap` the excess
-    (> 0 over budget), all in 10k_tce; status "exempt" (light green) when the intensity incentive
-    target was met.
+    (> 0 over budget), all in 10k_tce; status and light "exempt" (免考核, never counted as green)
+    when the intensity incentive target was met.
     """
 
     region_code: str
@@ -56,6 +63,10 @@ class ReportRow:
     year: int
     value_unit: str
     status: str = "ok"
+    direction: str | None = None
+    comparator: str | None = None
+    tolerance: float | None = None
+    reason: str | None = None
     actual: float | None = None
     required: float | None = None
     gap: float | None = None
@@ -81,6 +92,8 @@ class ReportRow:
         return self.indicator_name_en if lang == "en" and self.indicator_name_en else self.indicator_name_zh
 
     def explanation(self, lang: str) -> str:
+        if self.status == "not_assessed":
+            return self.reason or self.status
         if self.status not in ("ok", "exempt"):
             return self.error or self.status
         return self.explanation_en if lang == "en" else self.explanation_zh

@@ -48,7 +48,10 @@ def progress_report(
     if plan is None:
         raise AccountingInputError(f"plan '{plan_code}' is not loaded (run `ecer demo` or load the plan)")
     regions = regions_from_db(plan, region_codes)
-    data = load_panels([r.code for r in regions], needed_variables(plan, opts), needed_years(plan, year, opts))
+    # The plan's own region is always loaded: a city's level derived as "base plus the province's
+    # increment" needs the provincial base value even when only that city is asked for.
+    codes = list(dict.fromkeys([*(r.code for r in regions), *([plan.region.code] if plan.region.code else [])]))
+    data = load_panels(codes, needed_variables(plan, opts), needed_years(plan, year, opts))
     return evaluate_progress(plan, regions, year, data, opts)
 
 

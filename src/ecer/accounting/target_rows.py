@@ -22,8 +22,8 @@ from ecer.core.errors import AccountingInputError
 from ecer.core.evaluate import ProgressResult, TargetKind, TargetSpec, evaluate_target
 from ecer.core.explain import Names, cell_provenance
 from ecer.core.forecast import ForecastMethod, forecast_target_year
-from ecer.core.panel import Panel
-from ecer.core.progress import Comparator
+from ecer.core.panel import FloatArray, Panel
+from ecer.core.progress import Comparator, Direction
 from ecer.core.provenance import InputRef
 
 RAW, LISTED, RENEWABLE = "energy_raw_material", "energy_listed_projects", "renewable_electricity"
@@ -58,14 +58,31 @@ class Prepared:
     deduction_notes: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _not_assessed_reason(ctx: TargetContext, target: TargetInput, extensive: bool) -> str:
+    """Why a city has no target for a provincial level (bilingual, one line)."""
+    where, value = target.region.name_zh, f"{target.value:g}"
+    unit = "%" if target.unit == "pct" else f" {target.unit}"
+    if extensive:
+        return (f"不考核：{where}的{value}{unit}是全省总量，未分解到本地区，不适用于单个地区。/ Not assessed: the plan's "
+                f"{value}{unit} is a total for {where}, not decomposed to this region, and not applied to one region.")
+    return (f"不考核：未下达本地区的目标值；{where}的{value}{unit}是全省水平，不是市州目标（方法说明 §2a）。/ Not assessed: "
+            f"no level issued to this region; {where}'s {value}{unit} is a provincial level, not a city target "
+            "(METHODOLOGY §2a; option level_city_targets=base_plus_increment derives one).")
+
+
 def _region_targets(ctx: TargetContext, target: TargetInput) -> dict[str, RegionTarget | str]:
-    """Per region code: its RegionTarget, or the plan value (fallback), or a reason why none applies."""
+    """Per region code: its RegionTarget, the plan value (its own region; or, for a reduction, a
+    fallback), a target derived by the stated level decomposition, or the reason none applies."""
     regional = {rt.region_code: rt for rt in ctx.plan.regional if rt.indicator == target.indicator.code}
     plan_ref = InputRef(f"target:{target.code}", target.value, target.value_unit, target.region.code,
                         target.target_year, ctx.plan.version, f"plan target, clause {target.clause}")
+    level = target.kind == TargetKind.LEVEL
     # A province's total (e.g. 万吨 of key-project reductions) is no target for one city.
-    total_only = (target.kind == TargetKind.LEVEL and target.unit in EXTENSIVE_UNITS
-                  and not ctx.options.fallback_for_extensive_levels)
+    extensive = level and target.unit in EXTENSIVE_UNITS
+    derived: dict[str, RegionTarget | str] = {}
+    if level and not extensive and ctx.options.level_city_targets == "base_plus_increment":
+        missing = [r for r in ctx.regions if r.code not in regional and r.code != target.region.code]
+        derived = base_plus_increment(ctx, target, missing) if missing else {}
     out: dict[str, RegionTarget | str] = {}
     for region in ctx.regions:
         rt = regional.get(region.code)
@@ -75,15 +92,69 @@ def _region_targets(ctx: TargetContext, target: TargetInput) -> dict[str, Region
                 rt.basic, rt.incentive, dict(rt.annual),
                 InputRef(f"regional_target:{target.indicator.code}", rt.basic, target.value_unit, region.code,
                          target.target_year, rt.data_version, rt.source), note=rt.note)
-        elif not own and total_only:
-            out[region.code] = (f"no regional target; the plan's {target.value:g} {target.unit} is a total for "
-                                f"{target.region.name_zh} and is not applied to one region")
+        elif level and not own:
+            out[region.code] = derived.get(region.code) or _not_assessed_reason(ctx, target, extensive)
         else:
             fallback = None if own else (f"no RegionalTarget for {region.code}: the plan target of "
                                          f"{target.region.code} ({target.value:g} {target.value_unit}) is used "
                                          "(fallback)")
             out[region.code] = RegionTarget(target.value, target.incentive, dict(target.annual), plan_ref,
                                             note=fallback)
+    return out
+
+
+def direction_of(target: TargetInput) -> Direction | None:
+    return Direction(target.indicator.direction) if target.indicator.direction else None
+
+
+def _base_values(ctx: TargetContext, target: TargetInput, codes: list[str]) -> FloatArray:
+    """The indicator's base-year value for each region code (NaN where it cannot be computed)."""
+    formula = parse_formula(target.indicator.formula)
+    pby = ctx.options.price_base_year_for(target.base_year)
+    years = tuple(range(min(target.base_year, pby), target.base_year + 1))
+    values = np.full(len(codes), np.nan)
+    for i, code in enumerate(codes):
+        ps = ctx.data.select([code], list(formula.variables()), years).panels
+        try:
+            panel = evaluate_formula(formula, ps, target.indicator.code, target.indicator.unit, pby)
+        except AccountingInputError:
+            continue
+        values[i] = panel.values[0, panel.year_index(target.base_year)]
+    return values
+
+
+def base_plus_increment(ctx: TargetContext, target: TargetInput,
+                        regions: list[RegionInfo]) -> dict[str, RegionTarget | str]:
+    """City level = the city's base-year value + the province's increment (target − provincial base
+    value), the documented option of METHODOLOGY §2a. The increment never points in the bad direction,
+    so a city already beyond the provincial level is not asked to fall; a share stays within 0–100%."""
+    side = Direction.for_comparator(Comparator(target.comparator), direction_of(target))
+    values = _base_values(ctx, target, [target.region.code, *(r.code for r in regions)])
+    province, cities = values[0], values[1:]
+    if not np.isfinite(province):
+        reason = (f"不考核：缺少{target.region.name_zh}{target.base_year}年基数，无法按“基数加全省增量”测算。/ Not assessed: "
+                  f"{target.region.name_zh}'s {target.base_year} value is missing, so base plus the province's "
+                  "increment cannot be derived.")
+        return {r.code: reason for r in regions}
+    increment = target.value - province
+    increment = max(increment, 0.0) if side is Direction.HIGHER else min(increment, 0.0)
+    out: dict[str, RegionTarget | str] = {}
+    for region, base in zip(regions, cities, strict=True):
+        if not np.isfinite(base):
+            out[region.code] = (f"不考核：缺少本地区{target.base_year}年基数。/ Not assessed: no {target.base_year} "
+                                f"value of {target.indicator.code} for this region to add the province's increment to.")
+            continue
+        value = float(base + increment)
+        if target.unit == "pct":
+            value = min(max(value, 0.0), 100.0)
+        note = (f"{region.name_zh}目标按“基数加全省增量”测算：{target.base_year}年{base:.2f} + "
+                f"（全省目标{target.value:g} − 全省基数{province:.2f}）= {value:.2f} / target derived as base plus the "
+                f"province's increment (level_city_targets=base_plus_increment): {base:.2f} + ({target.value:g} − "
+                f"{province:.2f}) = {value:.2f}")
+        ref = InputRef(f"derived_target:{target.indicator.code}", value, target.value_unit, region.code,
+                       target.target_year, ctx.plan.version,
+                       f"base plus the increment of plan target {target.code} (clause {target.clause})")
+        out[region.code] = RegionTarget(value, None, {}, ref, note=note)
     return out
 
 
@@ -122,7 +193,7 @@ def _energy_after_deductions(ps: dict[str, Panel], opts: AccountingOptions, note
     if RENEWABLE in ps:
         ren = optional_deduction(ps[RENEWABLE], notes)
         assert ren is not None
-        factors = {y: opts.renewable_factor(y) for y in ren.years}
+        factors = opts.renewable_factors(ren.years)
         _, cumulative = renewable_increase_10k_tce(ren, factors, opts.deductions.renewable_baseline_year)
         renewable = Panel("renewable_deduction", "10k_tce", ren.regions, ren.years, cumulative)
     return energy_for_intensity(ps[ENERGY_TOTAL], optional_deduction(ps.get(RAW), notes), renewable,
@@ -141,7 +212,7 @@ def _spec(target: TargetInput, targets: list[RegionTarget], years: tuple[int, ..
     return TargetSpec(target.indicator.code, TargetKind(target.kind), target.base_year, target.target_year,
                       np.array([t.basic * scale for t in targets]), Comparator(target.comparator),
                       incentive if np.isfinite(incentive).any() else None,
-                      annual if np.isfinite(annual).any() else None)
+                      annual if np.isfinite(annual).any() else None, direction_of(target))
 
 
 def _compute(ctx: TargetContext, target: TargetInput, formula: Any, prep: Prepared, idx: list[int],
@@ -168,7 +239,10 @@ def evaluate_target_rows(ctx: TargetContext, target: TargetInput) -> tuple[list[
     for region in ctx.regions:
         rt = per_region[region.code]
         if isinstance(rt, str):
-            rows[region.code] = _row(ctx, target, region, status="no_target", error=rt)
+            zh, _, en = rt.partition("。/ ")
+            rows[region.code] = _row(ctx, target, region, status="not_assessed", reason=rt,
+                                     light=Light.NOT_ASSESSED.code, light_annual=Light.NOT_ASSESSED.code,
+                                     comparator=target.comparator, explanation_zh=f"{zh}。", explanation_en=en)
         else:
             usable.append((region, rt))
     variables, deducts = variables_for(formula, ctx.options)
@@ -241,8 +315,12 @@ def _ok_row(ctx: TargetContext, target: TargetInput, region: RegionInfo, prep: P
     prov = cell_provenance(result, region.code, ctx.year, names, inputs, "progress", ctx.options.progress,
                            {"price_base_year": ctx.options.price_base_year_for(target.base_year),
                             "formula": target.indicator.formula}, notes)
+    required = float(result.required[i, j]) * scale
+    about = result.spec.comparator is Comparator.ABOUT
+    tolerance = ctx.options.progress.about_tolerance * abs(required) if about else 0.0
     return _row(
-        ctx, target, region, actual=float(result.actual[i, j]) * scale, required=float(result.required[i, j]) * scale,
+        ctx, target, region, direction=result.spec.judged.value, comparator=result.spec.comparator.value,
+        tolerance=tolerance, actual=float(result.actual[i, j]) * scale, required=required,
         gap=float(result.gap[i, j]) * scale, completion_pct=float(result.completion[i, j]) * 100.0,
         remaining_per_year=float(result.remaining_per_year[i, j]) * scale,
         annual_actual=float(result.annual_actual[i, j]) * scale,

@@ -6,7 +6,8 @@ renewable electricity (cumulative increase over the baseline year, kWh→tce per
 options) − nationally listed projects, against the region's energy-use budget (`energy_budget`, as
 issued) or, when it has none, a budget derived from `AccountingOptions.energy_allowed_growth_pct`.
 A region with neither gets no row: a budget is never invented. A region whose intensity reduction
-reached its incentive target that year is exempt (1310号): status "exempt", light green.
+reached its incentive target that year is exempt (1310号): status "exempt", light "exempt" (免考核),
+never counted as green.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _assessed(ps: PanelSet, opts: AccountingOptions, notes: dict[str, list[str]]
     """(assessed, raw material, renewable deduction, listed projects) panels, all in 10k_tce."""
     ren = optional_deduction(ps.panels[RENEWABLE], notes)
     assert ren is not None
-    factors = {y: opts.renewable_factor(y) for y in ren.years}
+    factors = opts.renewable_factors(ren.years)
     _, cumulative = renewable_increase_10k_tce(ren, factors, opts.deductions.renewable_baseline_year)
     renewable = Panel("renewable_deduction", UNIT, ren.regions, ren.years, cumulative)
     raw = optional_deduction(ps.panels[RAW], notes)
@@ -95,9 +96,10 @@ def _cell(ctx: TargetContext, target: TargetInput, region: str, ps: PanelSet) ->
                                           target.target_year, (year,), (region,))[0, 0])
         inputs += ps.inputs_for(region, [ENERGY_TOTAL, RAW, LISTED], [target.base_year])
         basis, base_year, growth_pct = "growth", target.base_year, growth
+    factor = opts.renewable_factor(year).kgce_per_kwh if year > opts.deductions.renewable_baseline_year else None
     breakdown = TotalBreakdown(float(ps.value(region, ENERGY_TOTAL, year)), float(raw.values[0, j]),
                                float(renewable.values[0, j]), float(listed.values[0, j]), value, float(budget), basis,
-                               base_year, growth_pct)
+                               base_year, growth_pct, opts.renewable_basis, factor)
     rose = j > 0 and value > float(assessed.values[0, j - 1])
     return _Cell(breakdown, rose, inputs, notes.get(region, []))
 
@@ -139,17 +141,18 @@ def _ok_row(ctx: TargetContext, target: TargetInput, region: RegionInfo, cell: _
         "budget_basis": b.budget_basis, "energy_allowed_growth_pct": ctx.options.energy_allowed_growth_pct,
         "base_year": target.base_year, "target_year": target.target_year,
         "renewable_baseline_year": ctx.options.deductions.renewable_baseline_year,
-        "renewable_kgce_per_kwh": {y: ctx.options.renewable_factor(y) for y in range(
-            ctx.options.deductions.renewable_baseline_year + 1, ctx.year + 1)},
+        "renewable_basis": ctx.options.renewable_basis,
+        "renewable_factors": [ctx.options.renewable_factor(y).to_dict() for y in range(
+            ctx.options.deductions.renewable_baseline_year + 1, ctx.year + 1)],
         "deductions": {"raw_material": b.raw_material, "renewable": b.renewable, "listed_projects": b.listed},
         "exempt_if_incentive_met": "发改环资〔2021〕1310号", "barometer_variant": barometer.variant.value,
         "barometer_rule_version": rule_version(f"barometer.{barometer.variant.value}"),
         "barometer_threshold": barometer.threshold, "barometer_threshold_basis": barometer.threshold_basis.value,
     }
     prov = Provenance(RULE, rule_version(RULE), tuple(inputs), parameters, zh, en, tuple(cell.notes))
-    shown = Light.GREEN if exempt else light  # exempt: green, marked by status "exempt"
     return _row(ctx, region, status="exempt" if exempt else "ok", actual=b.assessed, required=b.budget,
-                gap=b.assessed - b.budget, light=shown.code, light_annual=shown.code, incentive_met=exempt,
+                gap=b.assessed - b.budget, light=light.code, light_annual=light.code, incentive_met=exempt,
+                direction="lower", comparator="le", tolerance=0.0,
                 target_value=b.budget, explanation_zh=zh, explanation_en=en, provenance=prov.to_dict())
 
 

@@ -29,13 +29,14 @@ INTRO = """# Catalogs
 ECER's reference data are CSV files inside the package (`src/ecer/catalogs/data/`), each row with its
 source. Loaders check every row and raise `ecer.errors.InputFileError` naming file, row and field; the
 lookups never guess (a missing factor raises `FactorMissingError` saying what to configure). Units are
-the shared unit codes (`ecer.catalogs.units`, owned by the plans catalog). Units and indicators are
-documented with the plans.
+the shared unit codes (`ecer.catalogs.units`, owned by the plans catalog). Units are documented with
+the plans; the indicators, with the good direction every light is judged in, are listed below.
 
 Python API: `load_regions() -> RegionCatalog` (`get`, `children`, `descendants`, `path`, `tree_order`,
 `in_zone`, `province_of`), `read_regions_file(path)`, `load_variables() -> VariableCatalog`,
-`load_energy_factors()`, `energy_factor(code)`, `electricity_factor(year, basis, *, overrides=None,
-allow_undated_example=False)`, `load_co2_fuel_factors()`, `load_grid_factors()`, `grid_factor(year,
+`load_indicators()`, `load_energy_factors()`, `energy_factor(code)`, `electricity_factor(year, basis, *,
+overrides=None, allow_undated_example=False)`, `electricity_factor_row(year, basis, *,
+allow_earlier_year=False)`, `load_co2_fuel_factors()`, `load_grid_factors()`, `grid_factor(year,
 region="510000", basis="provincial"|"national", *, allow_earlier_year=False)`,
 `read_statistics_file(path) -> list[StatRow]`, `write_statistics_template(path)`.
 """
@@ -45,9 +46,19 @@ DECISIONS = """## Decisions
 - **China 100000 is the root** of the region tree (level `country`), so national statistics (e.g. the
   national plan's emission totals) have a region; 四川省 510000 is its child. Counties (level `county`,
   parent a city) are accepted by `read_regions_file` but not shipped.
-- **Electricity, coal-equivalent basis (等价值)** is [open] (METHODOLOGY §2, §6): the bundled rows per
-  year have no value and `electricity_factor(year, "coal_equivalent")` raises until a value is configured
-  through `overrides`. The undated 0.404 kgce/kWh example is used only with `allow_undated_example=True`.
+- **Electricity, coal-equivalent basis (等价值)** (METHODOLOGY §2, §6): one row per year, the year's
+  national average coal rate of thermal power supply (供电标准煤耗), with its source and status
+  (`published`: checked; `assumed`: quoted from the named bulletin, not checked against the original
+  here). It is the default kWh→tce factor of the new renewable electricity deduction, so the deduction
+  is on the same basis as `energy_total`; the calorific 0.1229 is the documented option
+  (`AccountingOptions.renewable_basis="calorific"`). A year without a value (2024, 2025) raises in
+  `electricity_factor_row(year, "coal_equivalent")` unless `allow_earlier_year=True`; the accounting
+  uses the latest earlier year and names it in the provenance (`renewable_factor_earlier_year`). A
+  province's own energy-balance rate replaces the national one through `renewable_kgce_per_kwh`. The
+  undated 0.404 kgce/kWh example is used only with `allow_undated_example=True`.
+- **Direction** (`indicators.csv`, METHODOLOGY §2a): every indicator says whether higher or lower is
+  better. An "about" (左右) target forgives a shortfall of the tolerance on the short side only; a plan
+  whose `ge`/`le` level target contradicts the direction fails `ecer plan check`.
 - **Grid factors** are per year and region. A city's provincial factor is its province's. A missing year
   raises; `allow_earlier_year=True` is the only fallback, and the result carries `requested_year`.
 - **Variable kinds**: `flow` adds up across regions and years; `stock` (floor area, persons, cumulative
@@ -93,6 +104,21 @@ def _variables() -> str:
     return (
         "## Statistical variables (`variables.csv`)\n\nA region-year observation is a value of one of "
         f"these variables, in exactly this unit.\n\n{table}"
+    )
+
+
+def _indicators() -> str:
+    from ecer.catalogs.indicators import load_indicators
+
+    table = _table(
+        ["code", "name_zh", "name_en", "unit", "direction", "formula", "source"],
+        ((i.code, i.name_zh, i.name_en, i.unit, f"{i.direction} is better", i.formula_text, i.source)
+         for i in load_indicators().values()),
+    )
+    return (
+        "## Indicators (`indicators.csv`)\n\nWhat a plan's targets measure, how each is computed from the "
+        "statistical variables, and its good direction (`higher` or `lower` is better), which decides on "
+        "which side a requirement can be missed.\n\n" + table
     )
 
 
@@ -153,7 +179,7 @@ def _statistics_layout() -> str:
 
 
 def render() -> str:
-    return "\n".join([INTRO, DECISIONS, _regions(), _variables(), _factors(), _statistics_layout()])
+    return "\n".join([INTRO, DECISIONS, _regions(), _variables(), _indicators(), _factors(), _statistics_layout()])
 
 
 def main(argv: list[str] | None = None) -> int:

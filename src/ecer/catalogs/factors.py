@@ -14,6 +14,10 @@ from ecer.catalogs._csv import CsvRows, check_unit, known_unit_codes, parse_floa
 from ecer.catalogs.regions import load_regions
 
 ELECTRICITY_BASES = ("calorific", "coal_equivalent")
+#: rule: stated in a standard; published: a published statistic, source cited; assumed: a figure taken
+#: from a cited publication but not checked against the original here (replace before official use);
+#: open: unknown, must be configured (no value).
+FACTOR_STATUSES = ("rule", "published", "assumed", "open")
 GRID_SCOPES = ("national", "regional_grid", "provincial")
 NATIONAL_REGION = "100000"
 
@@ -82,8 +86,8 @@ def load_energy_factors() -> tuple[EnergyFactor, ...]:
     for number, row in require(rows, ("code", "name_zh", "name_en", "unit", "basis", "status", "source")):
         check_unit(rows, number, row["unit"], units)
         value = parse_float(rows, number, row, "value") if row["value"] else None
-        if row["status"] not in ("rule", "open"):
-            rows.problem(number, "status must be 'rule' or 'open'", "status")
+        if row["status"] not in FACTOR_STATUSES:
+            rows.problem(number, f"status must be one of {', '.join(FACTOR_STATUSES)}", "status")
         if value is None and row["status"] != "open":
             rows.problem(number, "a factor without value must have status 'open'", "value")
         year = _year(rows, number, row["year"])
@@ -114,6 +118,34 @@ def energy_factor(code: str) -> EnergyFactor:
     raise FactorMissingError(f"no standard-coal factor for '{code}'; bundled: {', '.join(codes)}")
 
 
+def electricity_factor_row(year: int, basis: str, *, allow_earlier_year: bool = False) -> EnergyFactor:
+    """The catalog row giving kgce per kWh for `year` on `basis`, with its source and status.
+
+    calorific: the undated 0.1229 (GB/T 2589). coal_equivalent: the row of that year (the year's
+    average coal rate of thermal power supply); `allow_earlier_year=True` returns the latest earlier
+    year's row instead when the year has none (its `year` then says which year it is). The undated
+    0.404 example is never returned here.
+    """
+    if basis not in ELECTRICITY_BASES:
+        raise ValueError(f"basis must be one of {', '.join(ELECTRICITY_BASES)}, got '{basis}'")
+    rows = [f for f in load_energy_factors() if f.code == "electricity" and f.basis == basis and f.value is not None]
+    if basis == "calorific":
+        return next(f for f in rows if f.year is None)
+    dated = sorted((f for f in rows if f.year is not None), key=lambda f: f.year or 0)
+    exact = [f for f in dated if f.year == year]
+    if exact:
+        return exact[0]
+    earlier = [f for f in dated if (f.year or 0) < year]
+    if allow_earlier_year and earlier:
+        return earlier[-1]
+    years = ", ".join(str(f.year) for f in dated) or "none"
+    raise FactorMissingError(
+        f"no coal-equivalent electricity factor for {year} in energy_factors.csv (years with a value: {years}); "
+        "add the year's average coal rate of thermal power supply with its source, configure it, or allow "
+        "the latest earlier year"
+    )
+
+
 def electricity_factor(
     year: int,
     basis: str,
@@ -123,25 +155,24 @@ def electricity_factor(
 ) -> float:
     """kgce per kWh for `year` on `basis` ('calorific' 0.1229, or 'coal_equivalent' = the year's thermal coal rate).
 
-    `overrides` (year → kgce/kWh) is how a deployment configures the coal-equivalent rate, which is [open]
-    (METHODOLOGY §2, §6). `allow_undated_example=True` falls back to the bundled undated 0.404 example.
+    `overrides` (year → kgce/kWh) is how a deployment configures or corrects the coal-equivalent rate
+    (METHODOLOGY §2, §6). `allow_undated_example=True` falls back to the bundled undated 0.404 example
+    for a year without a row.
     """
     if basis not in ELECTRICITY_BASES:
         raise ValueError(f"basis must be one of {', '.join(ELECTRICITY_BASES)}, got '{basis}'")
     if overrides and year in overrides:
         return float(overrides[year])
-    rows = [f for f in load_energy_factors() if f.code == "electricity" and f.basis == basis]
-    dated = [f.value for f in rows if f.year == year and f.value is not None]
-    undated = [f.value for f in rows if f.year is None and f.value is not None]
-    if dated:
-        return dated[0]
-    if undated and (basis == "calorific" or allow_undated_example):
-        return undated[0]
-    raise FactorMissingError(
-        f"no {basis} electricity factor for {year}: it is [open] (METHODOLOGY §2, §6). Configure it "
-        f"(overrides={{{year}: <kgce/kWh>}}) with the year's average coal rate of thermal power, "
-        "or pass allow_undated_example=True to use the undated 0.404 kgce/kWh example"
-    )
+    try:
+        row = electricity_factor_row(year, basis)
+    except FactorMissingError:
+        undated = [f.value for f in load_energy_factors() if f.code == "electricity" and f.basis == basis
+                   and f.year is None and f.value is not None]
+        if undated and allow_undated_example:
+            return undated[0]
+        raise
+    assert row.value is not None
+    return row.value
 
 
 @lru_cache(maxsize=1)

@@ -16,8 +16,11 @@ from ecer.errors import InputFileError, Problem
 
 INDICATORS_FILE = "indicators.csv"
 INDICATOR_COLUMNS = (
-    "code", "name_zh", "name_en", "unit", "definition_zh", "definition_en", "formula", "source",
+    "code", "name_zh", "name_en", "unit", "direction", "definition_zh", "definition_en", "formula", "source",
 )
+#: The good direction of an indicator (METHODOLOGY §2a): intensities, emissions and budgets are
+#: better lower; shares, rates, capacities and achieved reductions are better higher.
+DIRECTIONS = ("higher", "lower")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Indicator:
     name_zh: str
     name_en: str
     unit: str
+    direction: str
     definition_zh: str
     definition_en: str
     formula_text: str
@@ -47,6 +51,9 @@ def _check_row(
         problems.append(Problem(name, location, f"invalid indicator code {row['code']!r}", "code"))
     if row["unit"] and row["unit"] not in units:
         problems.append(Problem(name, location, f"unknown unit {row['unit']!r}", "unit"))
+    if row["direction"] not in DIRECTIONS:
+        problems.append(Problem(name, location, f"direction must be one of {', '.join(DIRECTIONS)} "
+                                f"(which way is better), got {row['direction']!r}", "direction"))
     if not row["formula"]:
         return None
     try:
@@ -75,7 +82,7 @@ def parse_indicators_file(path: Path, units: dict[str, Unit] | None = None) -> d
         if formula is None:
             continue
         indicators[code] = Indicator(
-            code=code, name_zh=row["name_zh"], name_en=row["name_en"], unit=row["unit"],
+            code=code, name_zh=row["name_zh"], name_en=row["name_en"], unit=row["unit"], direction=row["direction"],
             definition_zh=row["definition_zh"], definition_en=row["definition_en"],
             formula_text=row["formula"], formula=formula, source=row["source"],
         )

@@ -56,7 +56,7 @@ def progress(year: int, plan: str, regions: tuple[str, ...], fmt: str, lang: str
         click.echo(render_table(report, lang))
 
 
-LIGHTS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+LIGHTS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "not_assessed": "不考核", "exempt": "免考核"}
 
 
 def _fmt(value: Any) -> str:
@@ -167,6 +167,9 @@ def explain(region: str, indicator: str, year: int, plan: str, lang: str) -> Non
         row = find_row(report, report.rows[0].region_code if report.rows else region, indicator)
     except AccountingInputError as exc:
         raise click.ClickException(str(exc)) from exc
+    if row.status == "not_assessed":
+        click.echo(row.reason)
+        return
     if row.status not in ("ok", "exempt"):
         raise click.ClickException(f"{row.region_code} {row.indicator} {year}: {row.status}: {row.error}")
     for language in (("zh", "en") if lang == "both" else (lang,)):

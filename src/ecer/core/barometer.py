@@ -6,6 +6,10 @@ Variants (both selectable):
 - `ndrc2021_rise` (发改办环资〔2021〕629号): red when the indicator got worse (intensity rose, 不降反升),
   yellow when the target is missed otherwise, green when met.
 Invariant (both variants): a region that meets its requirement is green, never red.
+
+Two lights are not colours and never count as green: `not_assessed` (不考核: no target applies to the
+region, e.g. a provincial level with no city decomposition) and `exempt` (免考核: exempt from the
+total-consumption assessment because the intensity incentive target was reached, 1310号).
 """
 
 from __future__ import annotations
@@ -26,11 +30,17 @@ class Light(IntEnum):
     GREEN = 0  # 三级 / 绿灯: requirement met
     YELLOW = 1  # 二级预警 / 黄灯
     RED = 2  # 一级预警 / 红灯
-    NOT_ASSESSED = 3  # e.g. exempt from total-consumption assessment (incentive target reached)
+    NOT_ASSESSED = 3  # 不考核: no target applies (e.g. a provincial level never decomposed to the city)
+    EXEMPT = 4  # 免考核: exempt from total-consumption control (intensity incentive target reached)
 
     @property
     def code(self) -> str:
         return self.name.lower()
+
+    @property
+    def is_colour(self) -> bool:
+        """Green, yellow or red: a judgment. Not assessed and exempt are statuses, never counted as green."""
+        return self in (Light.GREEN, Light.YELLOW, Light.RED)
 
 
 class Variant(StrEnum):
@@ -66,6 +76,7 @@ def lights(
     worsened: BoolArray,
     options: BarometerOptions | None = None,
     not_assessed: BoolArray | None = None,
+    exempt: BoolArray | None = None,
 ) -> LightArray:
     """Lights (Light codes, int8) for arrays of the same shape.
 
@@ -86,5 +97,7 @@ def lights(
     result = np.where(met, Light.GREEN, np.where(severe, Light.RED, Light.YELLOW)).astype(np.int8)
     if not_assessed is not None:
         result = np.where(not_assessed, np.int8(Light.NOT_ASSESSED), result).astype(np.int8)
+    if exempt is not None:
+        result = np.where(exempt, np.int8(Light.EXEMPT), result).astype(np.int8)
     return result
 

@@ -18,6 +18,7 @@ from ecer.core.progress import (
     DEFAULT_ABOUT_TOLERANCE,
     Comparator,
     Completion,
+    Direction,
     Interpolation,
     annual_reduction_target,
     check_period,
@@ -25,6 +26,7 @@ from ecer.core.progress import (
     completion_ratio,
     incentive_exemption,
     level_requirement,
+    never_stricter_than_target,
     reduction_requirement,
     remaining_per_year,
     remaining_task,
@@ -44,6 +46,8 @@ class TargetSpec:
     `value` and `incentive` have shape (n_regions,) or are scalars; `annual` is (regions × years of
     the panel) with NaN where no annual target is configured: annual reductions (fractions) for a
     reduction target, levels for a level target. `incentive` NaN = no incentive target.
+    `direction` is the indicator's good direction (catalog); needed by an `about` level target, and
+    checked against `ge`/`le` when given. A reduction's achieved K is always judged upward.
     """
 
     indicator: str
@@ -54,6 +58,14 @@ class TargetSpec:
     comparator: Comparator = Comparator.GE
     incentive: FloatArray | float | None = None
     annual: FloatArray | None = None
+    direction: Direction | None = None
+
+    @property
+    def judged(self) -> Direction:
+        """The good direction of the evaluated value: up for a reduction's K, the target's for a level."""
+        if self.kind is TargetKind.REDUCTION:
+            return Direction.HIGHER
+        return Direction.for_comparator(self.comparator, self.direction)
 
 
 @dataclass(frozen=True)
@@ -151,8 +163,9 @@ def _evaluate_reduction(panel: Panel, spec: TargetSpec, opts: ProgressOptions) -
                                          spec.annual, spec.indicator)[:, b + 1 :]
     actual = achieved_all[:, b + 1 :]
     annual_actual = 1.0 - values[:, b + 1 :] / values[:, b:-1]
-    met, gap = compare(actual, required, spec.comparator, opts.about_tolerance)
-    a_met, a_gap = compare(annual_actual, annual_req, spec.comparator, opts.about_tolerance)
+    side = spec.judged
+    met, gap = compare(actual, required, spec.comparator, opts.about_tolerance, side)
+    a_met, a_gap = compare(annual_actual, annual_req, spec.comparator, opts.about_tolerance, side)
     value = _vector(spec.value, n)
     completion = completion_ratio(actual, value[:, None], opts.completion)
     remaining = remaining_task(actual, value[:, None])
@@ -164,7 +177,7 @@ def _evaluate_reduction(panel: Panel, spec: TargetSpec, opts: ProgressOptions) -
         safe = np.where(has_incentive, incentive, 0.5)
         inc_required = np.where(has_incentive[:, None], reduction_requirement(
             safe, spec.base_year, spec.target_year, panel.years, regions, None, spec.indicator)[:, b + 1 :], np.nan)
-    progress_worse = worsened(actual, np.zeros_like(actual), spec.comparator, required)
+    progress_worse = worsened(actual, np.zeros_like(actual), spec.comparator, side)
     annual_worse = annual_actual < 0  # the indicator rose over the previous year
     return ProgressResult(
         spec=spec, regions=regions, years=years, actual=actual, required=required, gap=gap, met=met,
@@ -184,16 +197,23 @@ def _evaluate_level(panel: Panel, spec: TargetSpec, opts: ProgressOptions) -> Pr
     target = _vector(spec.value, n)
     raise_at(~np.isfinite(target), "target value is missing", regions=regions, indicator=spec.indicator,
              year=spec.target_year)
-    required = level_requirement(base, target, spec.base_year, spec.target_year, panel.years, regions,
-                                 opts.interpolation, spec.annual, spec.indicator)[:, b + 1 :]
+    side = spec.judged
+    # The interpolated path never asks more than the target itself (a base already beyond the target
+    # holds the target); annual targets, where configured, are as issued.
+    path = level_requirement(base, target, spec.base_year, spec.target_year, panel.years, regions,
+                             opts.interpolation, None, spec.indicator)
+    path = never_stricter_than_target(path, target[:, None], side)
+    if spec.annual is not None:
+        path = np.where(np.isfinite(spec.annual), spec.annual, path)
+    required = path[:, b + 1 :]
     actual = values[:, b + 1 :]
     previous = values[:, b:-1]
-    met, gap = compare(actual, required, spec.comparator, opts.about_tolerance)
+    met, gap = compare(actual, required, spec.comparator, opts.about_tolerance, side)
     final_met, remaining = compare(actual, np.broadcast_to(target[:, None], actual.shape), spec.comparator,
-                                   opts.about_tolerance)
+                                   opts.about_tolerance, side)
     # Share of the distance from the base value to the target covered. When the base year already
     # met the target (e.g. "keep above 90%") there is no distance: 100% while it stays met, else 0.
-    base_met = compare(base, target, spec.comparator, opts.about_tolerance)[0][:, None]
+    base_met = compare(base, target, spec.comparator, opts.about_tolerance, side)[0][:, None]
     span = (target - base)[:, None]
     moved = actual - base[:, None]
     measurable = (span != 0) & ~base_met
@@ -207,11 +227,13 @@ def _evaluate_level(panel: Panel, spec: TargetSpec, opts: ProgressOptions) -> Pr
     inc_met = np.zeros_like(met)
     if np.isfinite(incentive).any():
         inc_target = np.where(np.isfinite(incentive), incentive, target)
-        inc_req = level_requirement(base, inc_target, spec.base_year, spec.target_year, panel.years, regions,
-                                    opts.interpolation, None, spec.indicator)[:, b + 1 :]
-        inc_met = compare(actual, inc_req, spec.comparator, opts.about_tolerance)[0] & np.isfinite(incentive)[:, None]
-    progress_worse = worsened(actual, np.broadcast_to(base[:, None], actual.shape), spec.comparator, required)
-    annual_worse = worsened(actual, previous, spec.comparator, required)
+        inc_path = level_requirement(base, inc_target, spec.base_year, spec.target_year, panel.years, regions,
+                                     opts.interpolation, None, spec.indicator)
+        inc_req = never_stricter_than_target(inc_path, inc_target[:, None], side)[:, b + 1 :]
+        inc_met = (compare(actual, inc_req, spec.comparator, opts.about_tolerance, side)[0]
+                   & np.isfinite(incentive)[:, None])
+    progress_worse = worsened(actual, np.broadcast_to(base[:, None], actual.shape), spec.comparator, side)
+    annual_worse = worsened(actual, previous, spec.comparator, side)
     return ProgressResult(
         spec=spec, regions=regions, years=years, actual=actual, required=required, gap=gap, met=met,
         worsened=progress_worse, annual_actual=actual, annual_required=required, annual_gap=gap,

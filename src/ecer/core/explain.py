@@ -9,7 +9,15 @@ from typing import Any, Literal
 
 from ecer.core.barometer import BarometerOptions, Light, ThresholdBasis, Variant
 from ecer.core.evaluate import ProgressOptions, ProgressResult, TargetKind
-from ecer.core.explanation_templates import HEAD, TAIL, TOTAL_BUDGET_BASIS, TOTAL_HEAD, TOTAL_TAIL, WORDS
+from ecer.core.explanation_templates import (
+    HEAD,
+    RENEWABLE_BASIS,
+    TAIL,
+    TOTAL_BUDGET_BASIS,
+    TOTAL_HEAD,
+    TOTAL_TAIL,
+    WORDS,
+)
 from ecer.core.provenance import InputRef, Provenance, rule_version
 
 Period = Literal["progress", "annual"]
@@ -47,6 +55,8 @@ def _outcome(light: Light, barometer: BarometerOptions) -> str:
         return "green"
     if light is Light.NOT_ASSESSED:
         return "not_assessed"
+    if light is Light.EXEMPT:
+        return "exempt"
     colour = "red" if light is Light.RED else "yellow"
     if barometer.variant is Variant.NDRC2021_RISE:
         return f"{colour}_rise"
@@ -147,13 +157,17 @@ class TotalBreakdown:
     budget_basis: str = "issued"
     base_year: int | None = None
     growth_pct: float | None = None
+    #: kWh→tce basis of the renewable deduction ("coal_equivalent" 等价值 / "calorific" 当量值) and the
+    #: assessed year's factor in kgce/kWh (each year's factor is in the provenance)
+    renewable_basis: str = "coal_equivalent"
+    renewable_kgce_per_kwh: float | None = None
 
 
 def explain_total_control(
     names: Names, year: int, breakdown: TotalBreakdown, light: Light, barometer: BarometerOptions | None = None,
 ) -> tuple[str, str]:
     """(zh, en) sentence, e.g. "广元市 2023年能源消费总量考核值为…（能源消费总量…，扣除原料用能…），用能预算…，
-    超出预算…，超过预算的10% → 红灯（一级预警）"; `light` NOT_ASSESSED = exempt (incentive target met)."""
+    超出预算…，超过预算的10% → 红灯（一级预警）"; `light` EXEMPT = 免考核 (incentive target met)."""
     opts = barometer or BarometerOptions()
     outcome = _outcome(light, opts)
     relative = opts.threshold_basis is ThresholdBasis.RELATIVE
@@ -170,6 +184,8 @@ def explain_total_control(
             "total": format_number(b.total), "raw": format_number(b.raw_material),
             "renewable": format_number(b.renewable), "listed": format_number(b.listed),
             "budget_basis": basis, "gap": format_number(b.assessed - b.budget, keep_small=True),
+            "renewable_basis": RENEWABLE_BASIS[b.renewable_basis][lang].format(
+                factor=format_number((b.renewable_kgce_per_kwh or 0.0) * 1000, 1), year=year),
             "threshold": format_number(opts.threshold * (100.0 if relative else 1.0)),
         }
         sentences.append((TOTAL_HEAD[lang] + TOTAL_TAIL[outcome][lang]).format(**values))

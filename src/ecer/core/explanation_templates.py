@@ -57,7 +57,8 @@ TAIL: dict[str, dict[str, str]] = {
         "zh": "，差距{gap}{gap_unit}，指标不降反升（恶化） → 红灯（一级预警）",
         "en": "; gap {gap} {gap_unit}, and the indicator got worse (不降反升) → red (level-1 warning)",
     },
-    "not_assessed": {"zh": "，免予考核 → 不评价", "en": "; exempt from this assessment → not assessed"},
+    "not_assessed": {"zh": "，不考核", "en": "; not assessed"},
+    "exempt": {"zh": "，免予考核 → 免考核", "en": "; exempt from this assessment → exempt"},
 }
 
 WORDS: dict[str, dict[str, str]] = {
@@ -78,10 +79,19 @@ WORDS: dict[str, dict[str, str]] = {
 #: total, raw, renewable, listed (the deductions), budget_basis, gap, threshold.
 TOTAL_HEAD: dict[str, str] = {
     "zh": ("{region} {year}年能源消费总量考核值为{actual}{unit}（能源消费总量{total}，扣除原料用能{raw}、"
-           "新增可再生能源电力{renewable}、国家重大项目单列能耗{listed}），用能预算{required}{unit}{budget_basis}"),
+           "新增可再生能源电力{renewable}{renewable_basis}、国家重大项目单列能耗{listed}），用能预算{required}{unit}{budget_basis}"),
     "en": ("{region}: assessed energy consumption was {actual} {unit} in {year} (total {total} less raw-material "
-           "energy {raw}, new renewable electricity {renewable} and nationally listed projects {listed}); "
+           "energy {raw}, new renewable electricity {renewable}{renewable_basis} and nationally listed projects {listed}); "
            "energy-use budget {required} {unit}{budget_basis}"),
+}
+
+#: The kWh→tce basis of the new renewable electricity deduction (METHODOLOGY §2); `factor` in gce/kWh.
+RENEWABLE_BASIS: dict[str, dict[str, str]] = {
+    "coal_equivalent": {"zh": "（按等价值折算，{year}年火电供电煤耗{factor}克标准煤/千瓦时，与能源消费总量同口径）",
+                        "en": (" (coal-equivalent basis, the same as the total: {year} average coal rate of thermal "
+                               "power supply {factor} gce/kWh)")},
+    "calorific": {"zh": "（按当量值折算，{factor}克标准煤/千瓦时）",
+                  "en": " (calorific basis, {factor} gce/kWh)"},
 }
 
 TOTAL_BUDGET_BASIS: dict[str, dict[str, str]] = {
@@ -116,9 +126,10 @@ TOTAL_TAIL: dict[str, dict[str, str]] = {
         "zh": "，超出预算{gap}{unit}且比上年增长 → 红灯（一级预警）",
         "en": "; {gap} {unit} over the budget and above the previous year → red (level-1 warning)",
     },
-    "not_assessed": {
-        "zh": "；单位地区生产总值能耗降低已达到激励目标，免予能源消费总量考核 → 绿灯（免考核）",
-        "en": ("; the region reached its incentive energy-intensity target, so it is exempt from the "
-               "total-consumption assessment → green (exempt)"),
+    "exempt": {
+        "zh": ("，与用能预算之差{gap}{unit}；单位地区生产总值能耗降低已达到激励目标，免予能源消费总量考核"
+               "（发改环资〔2021〕1310号） → 免考核（不计为绿灯）"),
+        "en": ("; {gap} {unit} against the budget; the region reached its incentive energy-intensity target, so it "
+               "is exempt from the total-consumption assessment (1310号) → exempt (not counted as green)"),
     },
 }

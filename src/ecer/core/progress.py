@@ -21,7 +21,30 @@ from ecer.core.panel import BoolArray, FloatArray
 class Comparator(StrEnum):
     GE = "ge"  # at least the required value
     LE = "le"  # at most the required value
-    ABOUT = "about"  # within a tolerance of the required value (左右)
+    ABOUT = "about"  # 左右: may fall short of the required value by a tolerance, on the short side only
+
+
+class Direction(StrEnum):
+    """The good direction of an indicator (catalog column `direction`, METHODOLOGY §2a)."""
+
+    HIGHER = "higher"  # shares, rates, capacities, reductions achieved: more is better
+    LOWER = "lower"  # intensities, emissions, consumption against a budget: less is better
+
+    @classmethod
+    def for_comparator(cls, comparator: Comparator, direction: Direction | None = None) -> Direction:
+        """The direction a target is judged in: `ge` is judged upward, `le` downward; `about` needs the
+        indicator's direction (an "about" target has no side of its own). A `ge`/`le` that contradicts a
+        given direction is an error (a plan asking "at least" of a lower-is-better indicator is a typo)."""
+        implied = {Comparator.GE: cls.HIGHER, Comparator.LE: cls.LOWER}.get(comparator)
+        if implied is None:
+            if direction is None:
+                raise AccountingInputError("an 'about' (左右) target needs the indicator's direction "
+                                           "(higher or lower is better) from the indicator catalog")
+            return direction
+        if direction is not None and direction is not implied:
+            raise AccountingInputError(f"comparator '{comparator.value}' contradicts the indicator's direction "
+                                       f"'{direction.value}' is better")
+        return implied
 
 
 class Completion(StrEnum):
@@ -192,35 +215,41 @@ def remaining_per_year(remaining: FloatArray | float, remaining_years: FloatArra
 
 
 def compare(actual: FloatArray, required: FloatArray, comparator: Comparator,
-            about_tolerance: float = DEFAULT_ABOUT_TOLERANCE) -> tuple[BoolArray, FloatArray]:
+            about_tolerance: float = DEFAULT_ABOUT_TOLERANCE,
+            direction: Direction | None = None) -> tuple[BoolArray, FloatArray]:
     """(met, gap): gap is the shortfall in the units of `actual` (> 0 missed, ≤ 0 met).
 
-    ge: required − actual; le: actual − required; about: |actual − required| − tolerance × |required|.
+    The shortfall is measured against the good direction (METHODOLOGY §2a): higher is better →
+    required − actual; lower is better → actual − required. `ge` and `le` carry their direction;
+    `about` (左右) takes the indicator's and forgives a shortfall of up to `about_tolerance` × |required|
+    on the short side only: being beyond the requirement in the good direction is never worse than
+    meeting it.
     """
-    if comparator is Comparator.GE:
-        gap = required - actual
-    elif comparator is Comparator.LE:
-        gap = actual - required
-    else:
-        gap = np.abs(actual - required) - about_tolerance * np.abs(required)
+    side = Direction.for_comparator(comparator, direction)
+    gap = required - actual if side is Direction.HIGHER else actual - required
+    if comparator is Comparator.ABOUT:
+        gap = gap - about_tolerance * np.abs(required)
     met: BoolArray = gap <= _EPS
     return met, gap
 
 
 def worsened(current: FloatArray, reference: FloatArray, comparator: Comparator,
-             required: FloatArray) -> BoolArray:
+             direction: Direction | None = None) -> BoolArray:
     """Did the indicator move the wrong way from `reference` (previous year, or base year)?
 
     For a reduction (achieved K, comparator ge) "worse" means K fell below the reference reduction,
-    i.e. the indicator rose (不降反升). For about: the distance to the requirement grew.
+    i.e. the indicator rose (不降反升). For a level: it moved against its good direction.
     """
-    result: BoolArray
-    if comparator is Comparator.GE:
-        result = current < reference - _EPS
-    elif comparator is Comparator.LE:
-        result = current > reference + _EPS
-    else:
-        result = np.abs(current - required) > np.abs(reference - required) + _EPS
+    side = Direction.for_comparator(comparator, direction)
+    result: BoolArray = current < reference - _EPS if side is Direction.HIGHER else current > reference + _EPS
+    return result
+
+
+def never_stricter_than_target(required: FloatArray, target: FloatArray, side: Direction) -> FloatArray:
+    """Cap an interpolated level path at the final target: a region whose base already beats its
+    target is asked to hold the target, never to fall toward it (METHODOLOGY §2a)."""
+    capped = np.minimum(required, target) if side is Direction.HIGHER else np.maximum(required, target)
+    result: FloatArray = capped.astype(np.float64)
     return result
 
 

@@ -3,7 +3,7 @@
 The assessed consumption (after deductions, see `deductions.energy_for_total_assessment`) is compared
 with a budget per region and year, either given directly (用能预算) or derived from an allowed growth
 over the period. Regions that reached the incentive intensity target are exempt (1310号): their
-light is NOT_ASSESSED. All quantities in 10k_tce (万吨标准煤).
+light is EXEMPT (免考核), never green. All quantities in 10k_tce (万吨标准煤).
 """
 
 from __future__ import annotations
@@ -93,6 +93,6 @@ def total_consumption_control(
     else:
         rose = np.broadcast_to(np.asarray(rose, dtype=bool), met.shape).copy()
     exempt_arr = np.zeros_like(met) if exempt is None else np.broadcast_to(exempt, met.shape).copy()
-    light = lights(met, excess, budget, rose, barometer, not_assessed=exempt_arr)
+    light = lights(met, excess, budget, rose, barometer, exempt=exempt_arr)
     return TotalControlResult(assessed.regions, assessed.years, assessed.values, budget, excess, met,
                               exempt_arr, rose, light)

@@ -113,6 +113,11 @@ def _check_target(sink: ProblemSink, item: Located, catalogs: Catalogs, programm
         if not 0 < target.value < 100:
             sink.add(item.label, f"a reduction must be between 0 and 100 percent, got {target.value:g}",
                      "value", (*path, "value"))
+    implied = {"ge": "higher", "le": "lower"}.get(target.comparator)
+    if target.kind == "level" and indicator is not None and implied and implied != indicator.direction:
+        sink.add(item.label, f"comparator {target.comparator!r} contradicts indicator {indicator.code!r}, for which "
+                 f"{indicator.direction} is better (indicator catalog, METHODOLOGY §2a)", "comparator",
+                 (*path, "comparator"))
     if target.incentive is not None and target.comparator == "ge" and target.incentive < target.value:
         sink.add(item.label, f"incentive {target.incentive:g} is less demanding than the basic value "
                  f"{target.value:g}", "incentive", (*path, "incentive"))
