@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
 
 def _run_check(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, ECER_DATA_DIR=str(tmp_path / "data"), **{**PRODUCTION_ENV, **extra})
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests (Playwright) in this process
     return subprocess.run([sys.executable, "-m", "ecer", "manage", "check", "--deploy", "--fail-level", "DEBUG"],
                           env=env, capture_output=True, text=True, timeout=120)
 
