@@ -22,6 +22,7 @@ COMMANDS = [
     ("ecer.cli.serve", "serve"),
     ("ecer.cli.manage", "manage"),
     ("ecer.cli.audit", "audit"),
+    ("ecer.cli.token", "token"),
 ]
 
 

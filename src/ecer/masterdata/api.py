@@ -7,7 +7,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.security import django_auth
+from ninja.errors import HttpError
 
 from ecer.masterdata.models import Observation, Plan, Region, Target, current_observations
 
@@ -75,7 +75,7 @@ class ObservationFilter(Schema):
     year: list[Year] | None = None
 
 
-@router.get("/plans", response=list[PlanOut])
+@router.get("/plans", response=list[PlanOut], auth=None)  # public: see docs/roles.md
 def list_plans(request: HttpRequest) -> list[Plan]:
     return list(Plan.objects.all())
 
@@ -92,7 +92,7 @@ def _target_out(t: Target) -> TargetOut:
     )
 
 
-@router.get("/plans/{code}/targets", response=list[TargetOut])
+@router.get("/plans/{code}/targets", response=list[TargetOut], auth=None)  # public: see docs/roles.md
 def plan_targets(request: HttpRequest, code: str) -> list[TargetOut]:
     plan = get_object_or_404(Plan, code=code)
     targets = (plan.targets.select_related("indicator", "region", "programme")
@@ -100,7 +100,7 @@ def plan_targets(request: HttpRequest, code: str) -> list[TargetOut]:
     return [_target_out(t) for t in targets]
 
 
-@router.get("/regions", response=list[RegionOut])
+@router.get("/regions", response=list[RegionOut], auth=None)  # public: see docs/roles.md
 def list_regions(request: HttpRequest) -> list[RegionOut]:
     regions = list(Region.objects.order_by("path"))
     by_path = {r.path: r.code for r in regions}
@@ -115,8 +115,14 @@ def _obs_out(o: Observation) -> ObservationOut:
                           source=o.source, note=o.note)
 
 
-@router.get("/observations", response=list[ObservationOut], auth=django_auth)
+@router.get("/observations", response=list[ObservationOut])
 def list_observations(request: HttpRequest, filters: Query[ObservationFilter]) -> list[ObservationOut]:
     """Current values: the latest approved version of each (region, year, variable)."""
-    qs = current_observations(filters.region, filters.variable, filters.year)
+    from ecer.services.actor import PermissionDenied, actor_for_user, restrict_regions
+
+    try:  # the actor's scope: a city reads its own region and the regions below it only
+        regions = restrict_regions(actor_for_user(request.user), filters.region)
+    except PermissionDenied as err:
+        raise HttpError(403, str(err)) from err
+    qs = current_observations(regions, filters.variable, filters.year)
     return [_obs_out(o) for o in qs.order_by("region__path", "variable__code", "year")]

@@ -10,12 +10,11 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from ecer.monitoring import services
 from ecer.monitoring.models import Device, DeviceStatus
 
-router = Router(tags=["monitoring"], auth=django_auth)
+router = Router(tags=["monitoring"])
 
 
 class LimitOut(Schema):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ecer.web import dashboards, totp_views, views
+from ecer.web import account_views, dashboards, totp_views, views
 
 urlpatterns = [
     path("", dashboards.overview, name="home"),
@@ -20,4 +20,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/verify/", totp_views.verify, name="totp-verify"),
     path("account/totp/", totp_views.setup, name="totp-setup"),
+    path("account/tokens/", account_views.token_list, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token-revoke"),
+    path("audit/", account_views.audit_log, name="audit"),
 ]
