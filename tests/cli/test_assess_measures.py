@@ -117,7 +117,8 @@ def test_assess_without_measures_hints_and_shows_no_partial_totals(targets: Path
     assert "pass --measures FILE (reviewers' scores) or --measures demo" in result.stderr
     assert "措施得分 measures: none given" in result.stdout
     met_rows = [line for line in result.stdout.splitlines() if "— (no measures)" in line]
-    assert met_rows and all(line.split()[-5:-3] == ["—", "—"] for line in met_rows)  # meas and total
+    # meas and score (columns 8, 9) and total (before the grade) stay empty; a bonus may show (加分)
+    assert met_rows and all(line.split()[7:9] == ["—", "—"] and line.split()[-4] == "—" for line in met_rows)
 
 
 def test_assess_own_measures_file_is_shown_as_reviewers_scores(targets: Path, tmp_path: Path) -> None:

@@ -173,3 +173,31 @@ def test_completion_rejects_impossible_reductions() -> None:
         completion_pct(100.0, 14.0)
     with pytest.raises(ValueError, match="finite"):
         completion_pct(math.nan, 14.0)
+
+
+def test_bonus_is_shown_apart_from_the_100_point_score() -> None:
+    """Regression (issue 7 §1.4): 泸州's 102.5 came from the bonus folded into the quantitative points;
+    the score stays on the 100-point scale and the bonus (加分) is shown apart from it."""
+    text = "region_code,item,score,max,reviewer,note\n510500,all,53.5,60,r,\n"
+    measures = measures_totals(parse_measures_csv(text, "m.csv"), 60, "m.csv")
+    (r,) = assess([_outcome(154.71, "510500")], RUBRIC, FINAL, measures)
+    assert r.quantitative.base_points == 40 and r.quantitative.bonus_points == 9
+    assert r.score == pytest.approx(93.5) and r.score <= RUBRIC.scale.max_points == 100
+    assert r.bonus == 9 and r.total == pytest.approx(102.5)  # the bundled rubric: the total may exceed 100
+    assert RUBRIC.scale.total_may_exceed_max is True
+    assert "得分93.5分（100分制） + 加分9分 = 总分102.5分" in r.explanation_zh
+    assert "score 93.5 of 100 + bonus 9 = total 102.5" in r.explanation_en
+
+
+def test_a_rubric_states_whether_the_total_may_exceed_the_scale(tmp_path: Path) -> None:
+    bundled = (Path(__file__).resolve().parents[2] / "src/ecer/core/rubrics/classic-40-60.yaml").read_text("utf-8")
+    capped = parse_rubric(bundled.replace("total_may_exceed_max: true", "total_may_exceed_max: false"), "c.yaml")
+    text = "region_code,item,score,max,reviewer,note\n510500,all,60,60,r,\n"
+    measures = measures_totals(parse_measures_csv(text, "m.csv"), 60, "m.csv")
+    (r,) = assess([_outcome(154.71, "510500")], capped, FINAL, measures)
+    assert (r.score, r.bonus, r.total) == (100, 9, 100) and "封顶100分" in r.explanation_zh
+    assert capped.max_total == 100 and RUBRIC.max_total == 109
+    with pytest.raises(InputFileError, match="scale"):
+        parse_rubric(bundled.replace("  total_may_exceed_max: true\n", ""), "no-scale.yaml")
+    with pytest.raises(InputFileError, match="must equal quantitative.met_points"):
+        parse_rubric(bundled.replace("  max_points: 100\n", "  max_points: 109\n"), "bad-scale.yaml")

@@ -92,8 +92,8 @@ def assessment_block() -> str:
     measures = measures_totals(parse_measures_csv(EXAMPLE_MEASURES, "measures.csv"), 60, "measures.csv")
     results = assess(EXAMPLE_OUTCOMES, rubric, Period("final", 2025), measures)
     lines = [
-        "| city | K % | P % | completion % | step | quantitative | measures | total | grade |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---|",
+        "| city | K % | P % | completion % | step | quantitative | measures | score (/100) | 加分 bonus | total | grade |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         q = r.quantitative
@@ -101,7 +101,8 @@ def assessment_block() -> str:
         measures_points = r.measures.points if r.measures else 0
         lines.append(
             f"| {r.region_code} {r.region_name} | {r.outcome.achieved_reduction_pct:g} | {r.outcome.required_reduction_pct:g} "
-            f"| {q.completion_pct:.2f} | {q.step} | {q.points:g} | {measures_points:g} | {r.total:g} | {grade} |"
+            f"| {q.completion_pct:.2f} | {q.step} | {q.base_points:g} | {measures_points:g} | {r.score:g} "
+            f"| {f'+{r.bonus:g}' if r.bonus else ''} | {r.total:g} | {grade} |"
         )
     return "\n".join(lines)
 

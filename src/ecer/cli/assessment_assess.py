@@ -162,7 +162,7 @@ def assess(period_text: str, plan_code: str, data_file: str | None, targets_file
     except (InputFileError, AccountingInputError) as err:
         raise click.ClickException(str(err)) from err
     if fmt == "json":
-        _emit_json({"rubric": rubric.code, "period": {"kind": kind, "year": year},
+        _emit_json({"rubric": rubric.code, "scale": rubric.scale.model_dump(), "period": {"kind": kind, "year": year},
                     "illustrative_data": report.illustrative, "measures": used,
                     "regions": [_as_dict(r) for r in results]})
     else:
@@ -215,13 +215,19 @@ def _table(results: Sequence[Any], rubric: Any, used: dict[str, Any] | None, ill
         rows.append([
             r.region_code, r.region_name, f"{r.outcome.achieved_reduction_pct:.2f}",
             f"{r.outcome.required_reduction_pct:.2f}",
-            f"{q.completion_pct:.2f}" if q.completion_pct is not None else "—", str(q.step), f"{q.points:.1f}",
-            f"{r.measures.points:.1f}" if r.measures else "—", f"{r.total:.1f}" if r.measures else "—",
-            _grade_cell(r),
+            f"{q.completion_pct:.2f}" if q.completion_pct is not None else "—", str(q.step), f"{q.base_points:.1f}",
+            f"{r.measures.points:.1f}" if r.measures else "—", f"{r.score:.1f}" if r.measures else "—",
+            f"+{r.bonus:g}" if r.bonus else "", f"{r.total:.1f}" if r.measures else "—", _grade_cell(r),
         ])
-    headers = ["code", "region", "K %", "P %", "compl %", "step", "quant", "meas", "total", "grade"]
-    lines.append(render_table(headers, rows, max_cell=None, right=[False, False] + [True] * 7 + [False]))
+    scale = rubric.scale.max_points
+    headers = ["code", "region", "K %", "P %", "compl %", "step", "quant", "meas", f"score/{scale:g}", "加分 bonus",
+               "total", "grade"]
+    lines.append(render_table(headers, rows, max_cell=None, right=[False, False] + [True] * 9 + [False]))
+    exceed = ("may exceed" if rubric.scale.total_may_exceed_max else "is capped at")
     lines += [f"K: achieved cumulative reduction 累计降低; P: required 要求; compl: completion 完成进度 ({rubric.quantitative.method} method)",
+              f"score: quantitative + measures on the {scale:g}-point scale 得分; 加分 bonus: the rubric's bonus for "
+              f"exceeding the target, outside the score; total = score + 加分, which {exceed} {scale:g} "
+              f"(rubric scale.total_may_exceed_max) 总分",
               _summary(results, rubric)]
     if illustrative_data:
         lines.append(ILLUSTRATIVE_BANNER)

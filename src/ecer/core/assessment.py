@@ -68,7 +68,10 @@ class TargetOutcome:
 
 @dataclass(frozen=True)
 class QuantitativeScore:
-    """Score of the quantitative part. `completion_pct` is None when the requirement is not a reduction (P ≤ 0)."""
+    """Score of the quantitative part. `completion_pct` is None when the requirement is not a reduction (P ≤ 0).
+
+    `base_points` count in the 100-point score; `bonus_points` are the 加分 shown apart from it.
+    `points` (base + bonus) is kept for callers that want the quantitative part with its bonus."""
 
     completion_pct: float | None
     met: bool
@@ -118,7 +121,11 @@ def score_quantitative(outcome: TargetOutcome, rule: QuantitativeRule) -> Quanti
 
 @dataclass(frozen=True)
 class RegionAssessment:
-    """The assessment of one region for one period; `grade` is None when measures scores are missing."""
+    """The assessment of one region for one period; `grade` is None when measures scores are missing.
+
+    `score` is on the rubric's scale (quantitative base points + measures, at most 100 with the
+    classic rubric); `bonus` the 加分 apart from it; `total` = score + bonus, capped at the scale
+    unless the rubric says the total may exceed it (`scale.total_may_exceed_max`)."""
 
     region_code: str
     region_name: str
@@ -126,6 +133,8 @@ class RegionAssessment:
     outcome: TargetOutcome
     quantitative: QuantitativeScore
     measures: MeasuresTotal | None
+    score: float
+    bonus: float
     total: float
     grade: Grade | None
     veto_applied: bool
@@ -138,21 +147,28 @@ def _grade_for(total: float, rubric: Rubric) -> Grade:
 
 
 def _explain(o: TargetOutcome, q: QuantitativeScore, m: MeasuresTotal | None, total: float,
-             grade: Grade | None, veto: bool, period: Period) -> tuple[str, str]:
+             grade: Grade | None, veto: bool, period: Period, rubric: Rubric) -> tuple[str, str]:
     done_zh = f"完成进度{q.completion_pct:.2f}%" if q.completion_pct is not None else "要求非降低"
     done_en = f"completion {q.completion_pct:.2f}%" if q.completion_pct is not None else "no reduction required"
     zh = (f"{period.name_zh}：{o.region_name}累计降低{o.achieved_reduction_pct:.2f}%，要求{o.required_reduction_pct:.2f}%"
-          f"（{o.requirement_zh or '进度要求'}），{done_zh}，定量得分{q.points:g}分（档位{q.step}"
-          f"{f'，加分{q.bonus_points:g}' if q.bonus_points else ''}）")
+          f"（{o.requirement_zh or '进度要求'}），{done_zh}，定量得分{q.base_points:g}分（档位{q.step}）"
+          f"{f'，另加分{q.bonus_points:g}分（超额完成加分，不计入{rubric.scale.max_points:g}分制得分）' if q.bonus_points else ''}")
     en = (f"{period.name_en}: {o.region_name} reduced by {o.achieved_reduction_pct:.2f}% against "
           f"{o.required_reduction_pct:.2f}% required ({o.requirement_en or 'progress requirement'}), {done_en}, "
-          f"quantitative {q.points:g} points (step {q.step}{f', bonus {q.bonus_points:g}' if q.bonus_points else ''})")
+          f"quantitative {q.base_points:g} points (step {q.step})"
+          f"{f', plus a bonus (加分) of {q.bonus_points:g} outside the {rubric.scale.max_points:g}-point score' if q.bonus_points else ''}")
     if m is None:
         zh += "；未提供措施评分，暂不定等级"
         en += "; no measures scores, so no grade yet"
     else:
-        zh += f"；措施得分{m.points:g}分；总分{total:g}分"
-        en += f"; measures {m.points:g} points; total {total:g}"
+        score = q.base_points + m.points
+        zh += f"；措施得分{m.points:g}分；得分{score:g}分（{rubric.scale.max_points:g}分制）"
+        en += f"; measures {m.points:g} points; score {score:g} of {rubric.scale.max_points:g}"
+        if q.bonus_points:
+            cap = "" if rubric.scale.total_may_exceed_max else f"，封顶{rubric.scale.max_points:g}分"
+            cap_en = "" if rubric.scale.total_may_exceed_max else f", capped at {rubric.scale.max_points:g}"
+            zh += f" + 加分{q.bonus_points:g}分 = 总分{total:g}分{cap}"
+            en += f" + bonus {q.bonus_points:g} = total {total:g}{cap_en}"
     if veto:
         zh += "；未完成能耗强度目标，一票否决"
         en += "; intensity requirement missed: veto"
@@ -195,13 +211,17 @@ def assess(
     for o in scored:
         q = score_quantitative(o, rubric.quantitative)
         m = measures.get(o.region_code)
-        total = q.points + (m.points if m else 0.0)
+        score = q.base_points + (m.points if m else 0.0)
+        total = score + q.bonus_points
+        if not rubric.scale.total_may_exceed_max:
+            total = min(total, rubric.scale.max_points)
         veto = _vetoed(o.region_code, by_key, rubric, period)
         grade: Grade | None = None
         if veto and rubric.veto is not None:
             grade = rubric.grade(rubric.veto.grade)
         elif m is not None:
             grade = _grade_for(total, rubric)
-        zh, en = _explain(o, q, m, total, grade, veto, period)
-        results.append(RegionAssessment(o.region_code, o.region_name, period, o, q, m, total, grade, veto, zh, en))
+        zh, en = _explain(o, q, m, total, grade, veto, period, rubric)
+        results.append(RegionAssessment(o.region_code, o.region_name, period, o, q, m, score, q.bonus_points, total,
+                                        grade, veto, zh, en))
     return results

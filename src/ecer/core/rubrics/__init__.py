@@ -118,6 +118,16 @@ class Veto(_Strict):
     periods: tuple[PeriodKind, ...] = ("annual", "midterm", "final")
 
 
+class Scale(_Strict):
+    """The score scale: `max_points` (quantitative met_points + measures max, e.g. 100) and how the
+    classic bonus (加分) relates to it. The bonus is always shown apart from the score; with
+    `total_may_exceed_max` the total is score + 加分 and may exceed `max_points` (泸州 93.5 + 9 = 102.5),
+    otherwise the total is capped at `max_points`. Grades read the total."""
+
+    max_points: float = Field(gt=0)
+    total_may_exceed_max: bool
+
+
 class Rubric(_Strict):
     code: str
     name_zh: str
@@ -125,8 +135,17 @@ class Rubric(_Strict):
     source: str
     quantitative: QuantitativeRule
     measures: MeasuresRule
+    scale: Scale
     grades: tuple[Grade, ...] = Field(min_length=1)
     veto: Veto | None = None
+
+    @model_validator(mode="after")
+    def _scale_adds_up(self) -> Rubric:
+        parts = self.quantitative.met_points + self.measures.max_points
+        if abs(parts - self.scale.max_points) > 1e-9:
+            raise ValueError(f"scale.max_points {self.scale.max_points:g} must equal quantitative.met_points + "
+                             f"measures.max_points ({parts:g}); the bonus (加分) is outside the scale")
+        return self
 
     @model_validator(mode="after")
     def _grades_descend(self) -> Rubric:
@@ -144,8 +163,9 @@ class Rubric(_Strict):
 
     @property
     def max_total(self) -> float:
+        """The highest total possible: the scale plus the maximum bonus when the total may exceed it."""
         bonus = self.quantitative.bonus.max_points if self.quantitative.bonus else 0.0
-        return self.quantitative.met_points + bonus + self.measures.max_points
+        return self.scale.max_points + (bonus if self.scale.total_may_exceed_max else 0.0)
 
 
 def _location(loc: tuple[int | str, ...]) -> tuple[str, str | None]:
