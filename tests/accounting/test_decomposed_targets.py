@@ -28,13 +28,14 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_saved_decomposition_becomes_the_cities_targets_with_provenance() -> None:
     from ecer.masterdata.models import DecompositionRun, RegionalTarget
-    from ecer.masterdata.services.decomposition import decompose_from_database
+    from ecer.services.actor import system_actor
+    from ecer.services.decompose import decompose_from_database
 
-    saved = decompose_from_database(PLAN)
-    assert saved.changed and saved.replaced == 0
-    targets = {t.region.code: t for t in RegionalTarget.objects.filter(decomposition=saved.run).select_related("region")}
+    saved = decompose_from_database(PLAN, actor=system_actor()).intensity
+    assert saved.changed and saved.replaced == 0 and saved.targets == 21
+    run_ = DecompositionRun.objects.get(pk=saved.run_id)
+    targets = {t.region.code: t for t in RegionalTarget.objects.filter(decomposition=run_).select_related("region")}
     assert len(targets) == 21 and "510000" not in targets
-    run_ = saved.run
     assert run_.method == "decomposition.productivity_tiers" and run_.rule_version == "1" and run_.is_illustrative
     assert run_.parameters["provincial_reduction_pct"] == 14.0 and run_.parameters["margin_pct"] == 0.5
     assert run_.outputs["check"]["meets_with_margin"] is True
@@ -59,19 +60,21 @@ def test_saved_decomposition_becomes_the_cities_targets_with_provenance() -> Non
     # the province keeps the plan's own target
     assert find_row(report, "510000", "energy_intensity").target_value == 14.0
 
-    again = decompose_from_database(PLAN)
-    assert not again.changed and again.run.pk == run_.pk
-    other = decompose_from_database(PLAN, margin_pct=1.0)
+    again = decompose_from_database(PLAN, actor=system_actor()).intensity
+    assert not again.changed and again.run_id == run_.pk
+    both = decompose_from_database(PLAN, actor=system_actor(), margin_pct=1.0)
+    other = both.intensity
     assert other.changed and other.replaced == 21
     # the intensity run is replaced; the six amount runs of the same call are unchanged (same inputs)
     assert DecompositionRun.objects.filter(indicator__code="energy_intensity").count() == 2
     assert DecompositionRun.objects.count() == 2 + 6
-    assert not any(a.changed for a in other.amounts) and len(other.amounts) == 6
-    replaced = {r["region"]: r for r in other.run.replaced}
+    assert not any(a.changed for a in both.amounts) and len(both.amounts) == 6
+    other_run = DecompositionRun.objects.get(pk=other.run_id)
+    replaced = {r["region"]: r for r in other_run.replaced}
     assert replaced["510800"]["basic"] == targets["510800"].basic_value
     assert replaced["510800"]["decomposition_run"] == run_.pk
     assert RegionalTarget.objects.filter(decomposition=run_).count() == 0
-    assert RegionalTarget.objects.filter(decomposition=other.run).count() == 21
+    assert RegionalTarget.objects.filter(decomposition=other_run).count() == 21
 
 
 def test_decompose_save_cli_then_assess_from_database_equals_assess_from_file(tmp_path: Path) -> None:

@@ -9,8 +9,11 @@ from django.test import Client
 
 @pytest.fixture
 def client_in(db: None) -> Client:
-    """A client logged in as a plain user (the monitoring pages and API need a login, nothing more)."""
+    """A client logged in as a province administrator (sees every region's monitoring points)."""
+    from django.contrib.auth.models import Group
+
     user = get_user_model().objects.create_user("mon", password="pw-long-enough")
+    user.groups.add(Group.objects.get_or_create(name="province_admin")[0])
     client = Client()
     client.force_login(user)
     return client

@@ -55,7 +55,7 @@ def test_pages_need_login(registry: Device) -> None:
 
 
 def test_api_points_status_quarantine(client_in: Client, registry: Device) -> None:
-    points = client_in.get("/api/monitoring/points").json()
+    points = client_in.get("/api/monitoring/points").json()["items"]
     assert len(points) == 5 and all("pw" not in p for p in points)
     mine = next(p for p in points if p["mn"] == registry.mn)
     assert mine["region_code"] == "510100" and mine["status"]["packets_accepted"] == 12
@@ -65,7 +65,7 @@ def test_api_points_status_quarantine(client_in: Client, registry: Device) -> No
     never = client_in.get("/api/monitoring/points/DEMO5104A0004/status").json()
     assert never["connected"] is False and never["packets_accepted"] == 0
     assert client_in.get("/api/monitoring/points/NOPE/status").status_code == 404
-    (q,) = client_in.get("/api/monitoring/quarantine").json()
+    (q,) = client_in.get("/api/monitoring/quarantine").json()["items"]
     assert (q["mn"], q["packet_count"]) == ("ROGUE0001", 3)
     assert Client().get("/api/monitoring/points").status_code == 401
 

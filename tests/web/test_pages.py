@@ -74,18 +74,20 @@ def test_api_read_endpoints(loaded: None, client: Client, path: str) -> None:
 
 
 def test_api_targets_and_observations(province: User, client: Client) -> None:
-    targets = {t["code"]: t for t in client.get("/api/plans/sichuan-14fyp/targets").json()}
+    page = client.get("/api/plans/sichuan-14fyp/targets").json()
+    targets = {t["code"]: t for t in page["items"]}
+    assert page["count"] == len(targets)
     assert targets["energy_intensity"]["value"] == 14.0
     assert targets["energy_intensity"]["region"] == "510000"
-    regions = {r["code"]: r for r in client.get("/api/regions").json()}
+    regions = {r["code"]: r for r in client.get("/api/regions?page_size=1000").json()["items"]}
     assert regions["510800"]["parent"] == "510000" and regions["510000"]["parent"] == "100000"
     assert client.get("/api/observations").status_code == 401
     gy, var = Region.objects.get(code="510800"), Variable.objects.get(code="energy_total")
     record_observation(gy, 2021, var, 10.0, status="approved")
     record_observation(gy, 2021, var, 11.0, status="approved")
     client.force_login(province)
-    rows = client.get("/api/observations?region=510800&variable=energy_total").json()
-    assert [(r["year"], r["value"], r["version"]) for r in rows] == [(2021, 11.0, 2)]
+    page = client.get("/api/observations?region=510800&variable=energy_total").json()
+    assert [(r["year"], r["value"], r["version"]) for r in page["items"]] == [(2021, 11.0, 2)] and page["count"] == 1
     assert client.get("/api/plans/nope/targets").status_code == 404
 
 

@@ -1,14 +1,18 @@
-"""The one place the CLI gets its actor from."""
+"""The one place the CLI gets its actor from; service errors as click errors; JSON output."""
 
 from __future__ import annotations
 
 import dataclasses
 import getpass
+import json
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
-from ecer.services.actor import Actor, system_actor
+from ecer.services.actor import Actor, PermissionDenied, system_actor
 
 
 def console_source() -> str:
@@ -38,3 +42,33 @@ def cli_actor(username: str | None) -> Actor:
     if user is None or not user.is_active:
         raise click.BadParameter(f"no active user named {username!r}", param_hint="--user")
     return dataclasses.replace(actor_for_user(user), source=console_source())
+
+
+def django() -> None:
+    """Configure Django before a service that reads the database (idempotent)."""
+    from ecer.site.django_setup import setup
+
+    setup()
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Service errors as click errors: a wrong parameter as a usage error naming it, the rest (with
+    every problem of a bad input file) as an error message; exit status 1 or 2."""
+    from ecer.errors import InputFileError
+    from ecer.services.errors import InvalidRequest, ServiceError
+
+    try:
+        yield
+    except InvalidRequest as err:
+        if err.param:
+            raise click.BadParameter(str(err), param_hint=f"--{err.param.replace('_', '-')}") from err
+        raise click.ClickException(str(err)) from err
+    except (ServiceError, InputFileError, PermissionDenied) as err:
+        raise click.ClickException(str(err)) from err
+
+
+def emit_json(obj: Any) -> None:
+    """A dataclass or plain data as indented JSON (Chinese kept as is)."""
+    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else obj
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

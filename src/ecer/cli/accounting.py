@@ -11,28 +11,11 @@ from typing import Any
 
 import click
 
+from ecer.cli._actor import cli_actor, django, service_errors
+
 DEFAULT_PLAN = "sichuan-14fyp"
-
-
-def _setup() -> None:
-    from ecer.site.django_setup import setup
-
-    setup()
-
-
-def _report(plan: str, year: int, regions: list[str] | None) -> Any:
-    from django.db.utils import DatabaseError
-
-    from ecer.accounting import progress_report, resolve_region
-    from ecer.core.errors import AccountingInputError
-
-    try:
-        codes = [resolve_region(r) for r in regions] if regions else None
-        return progress_report(plan, year, codes)
-    except AccountingInputError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except DatabaseError as exc:
-        raise click.ClickException(f"database not ready ({exc}); run `ecer demo` first") from exc
+USER_OPTION = click.option("--user", "username", default=None, help="act as this account (its region scope); "
+                           "default: the system operator")
 
 
 @click.command()
@@ -42,12 +25,15 @@ def _report(plan: str, year: int, regions: list[str] | None) -> Any:
               "plan's region and its children")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def progress(year: int, plan: str, regions: tuple[str, ...], fmt: str, lang: str) -> None:
+@USER_OPTION
+def progress(year: int, plan: str, regions: tuple[str, ...], fmt: str, lang: str, username: str | None) -> None:
     """Progress of every target: actual, requirement, gap, completion, lights (进度与晴雨表)."""
-    _setup()
+    django()
     from ecer.accounting.report import render_csv, render_json, render_table
+    from ecer.services.progress import progress_report
 
-    report = _report(plan, year, list(regions) or None)
+    with service_errors():
+        report = progress_report(plan, year, list(regions) or None, actor=cli_actor(username))
     if fmt == "json":
         click.echo(render_json(report))
     elif fmt == "csv":
@@ -155,25 +141,21 @@ def _details(row: Any, lang: str) -> list[str]:
 @click.argument("year", type=int)
 @click.option("--plan", "-p", default=DEFAULT_PLAN, show_default=True, help="plan code")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
-def explain(region: str, indicator: str, year: int, plan: str, lang: str) -> None:
+@USER_OPTION
+def explain(region: str, indicator: str, year: int, plan: str, lang: str, username: str | None) -> None:
     """Why a region's indicator has its value and light in YEAR (REGION: code or name, e.g. 广元)."""
-    _setup()
-    from ecer.accounting import find_row
+    django()
     from ecer.accounting.report import ILLUSTRATIVE_BANNER
-    from ecer.core.errors import AccountingInputError
+    from ecer.services.explain import explain as why
 
-    report = _report(plan, year, [region])
-    try:
-        row = find_row(report, report.rows[0].region_code if report.rows else region, indicator)
-    except AccountingInputError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with service_errors():
+        found = why(region, indicator, year, plan, actor=cli_actor(username))
+    row = found.row
     if row.status == "not_assessed":
         click.echo(row.reason)
         return
-    if row.status not in ("ok", "exempt"):
-        raise click.ClickException(f"{row.region_code} {row.indicator} {year}: {row.status}: {row.error}")
     for language in (("zh", "en") if lang == "both" else (lang,)):
         click.echo(row.explanation(language))
     click.echo("\n".join(_details(row, "en" if lang == "en" else "zh")))
-    if report.illustrative:
+    if found.illustrative:
         click.echo(ILLUSTRATIVE_BANNER)

@@ -1,10 +1,9 @@
-"""`ecer decompose` and `ecer assess`: target decomposition and target-responsibility assessment.
+"""`ecer decompose`: target decomposition (目标分解), rendered as a table, JSON or CSV.
 
-Both read region-year statistics from the database (current approved observations) or, with
-`--data FILE`, from a file in the statistics layout (region_code, year, variable, value, unit,
-source, note), through the gatherers of `ecer.accounting`; `ecer assess` then runs the same
-evaluation as `ecer progress`. `ecer decompose --save` stores the city targets with their
-provenance. See docs/decomposition-and-assessment.md.
+The work (data source, plan, decomposition, saving) is `ecer.services.decompose`; this module
+parses the options and renders. Statistics come from the database (current approved observations)
+or, with `--data FILE`, from a statistics file. `--save` stores the city targets with their
+provenance. See docs/decomposition-and-assessment.md. (`ecer assess`: cli/assessment_assess.py.)
 """
 
 from __future__ import annotations
@@ -12,114 +11,15 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
-from ecer.errors import InputFileError
+from ecer.cli._actor import cli_actor, django, emit_json, service_errors
+from ecer.services.source import DEFAULT_PLAN, INTENSITY
 from ecer.texttable import render_table
 
-DEFAULT_PLAN = "sichuan-14fyp"
-INDICATOR = "energy_intensity"
-
-
-@dataclass
-class Source:
-    """Where plan and statistics come from: the database (default) or a statistics file (`--data`).
-
-    Either way the plan targets, regions and panels are the plain inputs of `ecer.accounting`, so
-    decomposition and assessment run the same evaluation on both.
-    """
-
-    plan: Any  # PlanInputs | None (None: the plan cannot be loaded from the database or its file)
-    data_file: str | None = None
-    rows: list[Any] = field(default_factory=list)
-    label: str = "database"
-
-    def panels(self, region_codes: Sequence[str], variables: Sequence[str], years: Sequence[int]) -> Any:
-        if self.data_file is not None:
-            from ecer.accounting.gather_file import panels_from_rows
-
-            return panels_from_rows(self.rows, self.label, region_codes, variables, years)
-        from ecer.accounting.gather_db import load_panels
-
-        data = load_panels(region_codes, variables, years)
-        if not data.refs:
-            raise click.ClickException(
-                f"no approved observations of {', '.join(variables)} for {years[0]}–{years[-1]} in the database: "
-                "import statistics (ecer data import) or give --data FILE")
-        return data
-
-
-def _plan_from_file(plan_code: str) -> Any:
-    from ecer.accounting.gather_file import plan_inputs_from_file
-
-    try:
-        return plan_inputs_from_file(plan_code)
-    except (InputFileError, FileNotFoundError, KeyError, ValueError):
-        return None
-
-
-def open_source(plan_code: str, data_file: str | None) -> Source:
-    """The file source (no database needed) or the database source; the plan comes from the database
-    when it is loaded there (with its stored regional targets), else from its file."""
-    if data_file is not None:
-        from ecer.accounting.gather_file import read_statistics
-
-        rows, label = read_statistics(data_file)
-        return Source(_plan_from_file(plan_code), data_file, rows, label)
-    from ecer.site.django_setup import setup
-
-    setup()
-    from ecer.accounting.gather_db import plan_inputs_from_db
-
-    return Source(plan_inputs_from_db(plan_code) or _plan_from_file(plan_code))
-
-
-def reduction_target(source: Source, indicator: str) -> Any:
-    if source.plan is None:
-        return None
-    return source.plan.reduction_target(indicator)
-
-
-def cities(source: Source, province: str | None) -> tuple[str, list[Any]]:
-    """The province (--province, else the plan's region, else inferred from the file) and its cities."""
-    from ecer.accounting.gather_file import catalog_region
-    from ecer.catalogs import load_regions
-
-    regions = load_regions()
-    if province is None and source.plan is not None and source.plan.region.code:
-        province = source.plan.region.code
-    if province is None:
-        parents = {regions.get(r.region_code).parent for r in source.rows
-                   if r.region_code in regions and regions.get(r.region_code).level == "city"}
-        if len(parents) != 1:
-            raise click.UsageError(f"cannot infer the province from the data (city parents: {sorted(map(str, parents))}); use --province")
-        province = str(parents.pop())
-    if province not in regions:
-        raise click.UsageError(f"unknown province code {province}")
-    return province, [catalog_region(r.code) for r in regions.children(province) if r.level == "city"]
-
-
-def _growth_map(entries: Sequence[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for entry in entries:
-        code, sep, pct = entry.partition("=")
-        try:
-            out[code.strip()] = float(pct)
-        except ValueError:
-            raise click.BadParameter(f"'{entry}': expected CODE=PCT, e.g. 510100=6.5", param_hint="--growth-for") from None
-        if not sep:
-            raise click.BadParameter(f"'{entry}': expected CODE=PCT", param_hint="--growth-for")
-    return out
-
-
-def _emit_json(obj: Any) -> None:
-    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else obj
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+INDICATOR = INTENSITY
 
 
 # ---------------------------------------------------------------- decompose
@@ -143,64 +43,36 @@ def _emit_json(obj: Any) -> None:
 @click.option("--format", "fmt", default="table", type=click.Choice(["table", "json", "csv"]), show_default=True)
 @click.option("--save", is_flag=True, help="Store the result as the plan's regional targets (basic + incentive "
               "per city), replacing the previous ones; the run and what it replaced are kept.")
+@click.option("--user", "username", default=None, help="act as this account; default: the system operator")
 def decompose(plan_code: str, indicator: str, data_file: str | None, margin: float, incentive_extra: float,
               growth: float, growth_for: tuple[str, ...], reduction: float | None, base_year: int | None,
-              target_year: int | None, province: str | None, round_step: float, fmt: str, save: bool) -> None:
+              target_year: int | None, province: str | None, round_step: float, fmt: str, save: bool,
+              username: str | None) -> None:
     """Decompose the provincial intensity-reduction target to cities (目标分解), showing every step."""
-    from ecer.accounting.decomposition import VARIABLES, city_bases
-    from ecer.core.decomposition import DecompositionParams
-    from ecer.core.decomposition import decompose as run
-    from ecer.core.errors import AccountingInputError
+    from ecer.services.decompose import decompose_intensity, growth_map
 
-    try:
-        source = open_source(plan_code, data_file)
-    except InputFileError as err:
-        raise click.ClickException(str(err)) from err
-    target = reduction_target(source, indicator)
-    if target is not None:
-        reduction = target.value if reduction is None else reduction
-        base_year = target.base_year if base_year is None else base_year
-        target_year = target.target_year if target_year is None else target_year
-    if reduction is None or base_year is None or target_year is None:
-        raise click.UsageError(f"plan '{plan_code}' has no {indicator} reduction target here: "
-                               "give --reduction, --base-year and --target-year")
-    province, city_list = cities(source, province)
-    try:
-        data = source.panels([c.code for c in city_list], VARIABLES, [base_year])
-        gathered = city_bases(data, city_list, base_year, growth, _growth_map(growth_for))
-        params = DecompositionParams(reduction, base_year, target_year, margin_pct=margin,
-                                     incentive_extra_pct=incentive_extra, round_step_pct=round_step)
-        result = run(gathered.bases, params, expected_codes=[c.code for c in city_list])
-    except AccountingInputError as err:
-        raise click.ClickException(str(err)) from err
+    if data_file is None or save:
+        django()
+    with service_errors():
+        done = decompose_intensity(
+            plan_code, actor=cli_actor(username), data_file=data_file, province=province, reduction=reduction,
+            base_year=base_year, target_year=target_year, margin=margin, incentive_extra=incentive_extra,
+            growth=growth, growth_for=growth_map(growth_for), round_step=round_step, save=save)
+    result = done.result
     if fmt == "json":
-        _emit_json(result)
+        emit_json(result)
     elif fmt == "csv":
         click.echo(_decomposition_csv(result), nl=False)
     else:
-        click.echo(_decomposition_table(result, province, plan_code))
-    if save:
-        _save(source, result, gathered)
-
-
-def _save(source: Source, result: Any, gathered: Any) -> None:
-    from ecer.site.django_setup import setup
-
-    setup()
-    from ecer.masterdata.services.decomposition import save_decomposition
-
-    if source.plan is None:
-        raise click.ClickException("--save needs a plan loaded in the database (run `ecer demo`)")
-    try:
-        saved = save_decomposition(source.plan.code, result, gathered.inputs, source.label, gathered.illustrative)
-    except LookupError as err:
-        raise click.ClickException(str(err)) from err
-    run = saved.run
-    if saved.changed:
-        click.echo(f"saved: decomposition run {run.pk} → {len(result.allocations)} regional targets of plan "
-                   f"{source.plan.code} (replaced {saved.replaced}); 已保存为分市目标", err=True)
-    else:
-        click.echo(f"unchanged: decomposition run {run.pk} with the same inputs and parameters is current", err=True)
+        click.echo(_decomposition_table(result, done.province, plan_code))
+    if done.saved is not None:
+        run = done.saved
+        if run.changed:
+            click.echo(f"saved: decomposition run {run.run_id} → {run.targets} regional targets of plan "
+                       f"{plan_code} (replaced {run.replaced}); 已保存为分市目标", err=True)
+        else:
+            click.echo(f"unchanged: decomposition run {run.run_id} with the same inputs and parameters is current",
+                       err=True)
 
 
 def _decomposition_csv(result: Any) -> str:
@@ -245,9 +117,4 @@ def _decomposition_table(d: Any, province: str, plan_code: str) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- assess
-
-__all__ = ["assess", "decompose"]
-
-# The assess command lives in its own module to keep each module small; main.py finds it here.
-from ecer.cli.assessment_assess import assess  # noqa: E402
+__all__ = ["decompose"]

@@ -1,113 +1,21 @@
 """`ecer assess`: score cities for a period (年度评价 / 中期评估 / 五年考核) with a rubric.
 
-Achieved and required reductions come from the accounting evaluation (`ecer.accounting.evaluate`,
-the same path as `ecer progress`), on current approved observations in the database or, with
-`--data`, on a statistics file. City targets come from `--targets` (the CSV written by
+The work is `ecer.services.assess` (data source, plan, city targets, the accounting evaluation, the
+rubric); this module parses the options and renders the table or JSON. Achieved and required
+reductions are those of `ecer progress`; city targets come from `--targets` (the CSV written by
 `ecer decompose --format csv`) or else the plan's stored regional targets (`ecer decompose --save`).
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import click
 
-from ecer.cli.assessment import DEFAULT_PLAN, INDICATOR, _emit_json, cities, open_source, reduction_target
-from ecer.errors import InputFileError, Problem
+from ecer.cli._actor import cli_actor, django, emit_json, service_errors
+from ecer.services.source import DEFAULT_PLAN
 from ecer.texttable import render_table
-
-
-def _parse_period(text: str, base_year: int, target_year: int) -> tuple[str, int]:
-    """`annual:2023` | `midterm` | `midterm:2023` | `final` → (kind, data year)."""
-    kind, _, year = text.partition(":")
-    if kind not in ("annual", "midterm", "final") or (kind == "annual" and not year) or (kind == "final" and year):
-        raise click.BadParameter(f"'{text}': expected annual:YEAR, midterm[:YEAR] or final", param_hint="--period")
-    if kind == "final":
-        return kind, target_year
-    if not year:
-        # Mid-term = the first year past the middle of the period (2023 for 2021–2025); configurable.
-        return kind, base_year + math.ceil((target_year - base_year) / 2)
-    if not year.isdigit() or not base_year < int(year) <= target_year:
-        raise click.BadParameter(f"'{text}': year must be in {base_year + 1}–{target_year}", param_hint="--period")
-    return kind, int(year)
-
-
-def _percent(rec: dict[str, Any], column: str, path: str, row: int, problems: list[Problem],
-             required: bool) -> float | None:
-    """A finite number (percent) from `column`, or None when empty and optional; else a Problem naming
-    file, row and column (a NaN here would otherwise surface later without the file's row)."""
-    text = (rec.get(column) or "").strip()
-    if not text:
-        if required:
-            problems.append(Problem(path, f"row {row}", "value is empty", column))
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        problems.append(Problem(path, f"row {row}", f"not a finite number: '{text}'", column))
-        return None
-    return value
-
-
-def _targets_file(path: str) -> tuple[Any, ...]:
-    """Regional targets from a CSV with region_code and basic_reduction_pct (incentive_reduction_pct optional)."""
-    import hashlib
-
-    from ecer.accounting.inputs import RegionalTargetInput
-
-    data = Path(path).read_bytes()
-    reader = csv.DictReader(data.decode("utf-8-sig").splitlines())
-    if not reader.fieldnames or not {"region_code", "basic_reduction_pct"} <= set(reader.fieldnames):
-        raise InputFileError([Problem(path, "header", "need columns region_code and basic_reduction_pct")])
-    version = f"file:{Path(path).name} sha256:{hashlib.sha256(data).hexdigest()[:12]}"
-    out = []
-    problems: list[Problem] = []
-    for row, rec in enumerate(reader, start=2):
-        code = (rec.get("region_code") or "").strip()
-        if not code:
-            problems.append(Problem(path, f"row {row}", "region code is empty", "region_code"))
-        basic = _percent(rec, "basic_reduction_pct", path, row, problems, required=True)
-        incentive = _percent(rec, "incentive_reduction_pct", path, row, problems, required=False)
-        if code and basic is not None:
-            out.append(RegionalTargetInput(code, INDICATOR, basic, incentive, {}, f"targets file {path}", version))
-    if problems:
-        raise InputFileError(problems)
-    return tuple(out)
-
-
-MISSING_HINT = ("measures part missing (措施得分缺失): pass --measures FILE (reviewers' scores) "
-                "or --measures demo for the illustrative scores; no grade is given without it, except vetoes")
-#: A scores file whose reviewer or note contains one of these is shown as illustrative (示例评分).
-ILLUSTRATIVE_MARKERS = ("illustrative", "示例")
-
-
-def _measures(option: str, year: int, rubric: Any) -> tuple[Any, dict[str, Any]]:
-    """Totals per region from `--measures FILE|demo`, and what was used (file, illustrative or not)."""
-    from ecer.core import assessment as core
-    from ecer.demo import measures as demo
-
-    if option == "demo":
-        path = demo.bundled_path(year)
-        if not path.is_file():
-            raise click.ClickException(f"--measures demo: no illustrative measures scores for {year}; "
-                                       f"bundled years: {', '.join(map(str, demo.YEARS))}")
-    else:
-        path = Path(option)
-        if not path.is_file():
-            raise click.BadParameter(f"'{option}': no such file (or `demo` for the illustrative scores)",
-                                     param_hint="--measures")
-    name = path.name if option == "demo" else option
-    scores = core.parse_measures_csv(path.read_text(encoding="utf-8-sig"), name)
-    totals = core.measures_totals(scores, rubric.measures.max_points, name)
-    illustrative = any(m in f"{s.reviewer} {s.note}".lower() for s in scores for m in ILLUSTRATIVE_MARKERS)
-    return totals, {"file": name, "bundled_demo": option == "demo", "illustrative": illustrative,
-                    "regions": len(totals)}
 
 
 @click.command()
@@ -127,47 +35,28 @@ def _measures(option: str, year: int, rubric: Any) -> tuple[Any, dict[str, Any]]
 @click.option("--target-year", type=int, help="Default from the plan.")
 @click.option("--province", help="Province code; default the plan's region (or inferred from the data file).")
 @click.option("--format", "fmt", default="table", type=click.Choice(["table", "json"]), show_default=True)
+@click.option("--user", "username", default=None, help="act as this account (its region scope); "
+              "default: the system operator")
 def assess(period_text: str, plan_code: str, data_file: str | None, targets_file: str | None, measures_file: str | None,
-           rubric_code: str, base_year: int | None, target_year: int | None, province: str | None, fmt: str) -> None:
+           rubric_code: str, base_year: int | None, target_year: int | None, province: str | None, fmt: str,
+           username: str | None) -> None:
     """Assess cities' target responsibility for a period (年度评价、中期评估、五年考核)."""
-    from ecer.accounting import AccountingOptions
-    from ecer.accounting.assessment import assessment_plan, outcomes
-    from ecer.core import assessment as core
-    from ecer.core.errors import AccountingInputError
-    from ecer.core.evaluate import ProgressOptions
-    from ecer.core.progress import Completion
+    from ecer.services.assess import MISSING_HINT
+    from ecer.services.assess import assess as run
 
-    try:
-        source = open_source(plan_code, data_file)
-    except InputFileError as err:
-        raise click.ClickException(str(err)) from err
-    target = reduction_target(source, INDICATOR)
-    if target is None:
-        raise click.UsageError(f"plan '{plan_code}' has no {INDICATOR} reduction target to assess")
-    base_year = target.base_year if base_year is None else base_year
-    target_year = target.target_year if target_year is None else target_year
-    kind, year = _parse_period(period_text, base_year, target_year)
-    _, city_list = cities(source, province)
-    try:
-        rubric = core.load_rubric(rubric_code)
-        # Read the reviewers' scores first: a bad or missing file is reported before the evaluation runs.
-        measures, used = _measures(measures_file, year, rubric) if measures_file else (None, None)
-        regional = _targets_file(targets_file) if targets_file else None
-        ap = assessment_plan(source.plan, INDICATOR, city_list, regional, base_year, target_year)
-        # The completion shown in the progress report uses the rubric's method, so both agree.
-        options = AccountingOptions(progress=ProgressOptions(completion=Completion(rubric.quantitative.method)))
-        data = source.panels([c.code for c in city_list], ap.variables(options), ap.years(year, options))
-        found, report = outcomes(ap, kind, year, data, options)
-        results = core.assess(found, rubric, core.Period(kind, year), measures)  # type: ignore[arg-type]
-    except (InputFileError, AccountingInputError) as err:
-        raise click.ClickException(str(err)) from err
+    if data_file is None:
+        django()
+    with service_errors():
+        done = run(period_text, plan_code, actor=cli_actor(username), data_file=data_file, targets_file=targets_file,
+                   measures=measures_file, rubric_code=rubric_code, base_year=base_year, target_year=target_year,
+                   province=province)
     if fmt == "json":
-        _emit_json({"rubric": rubric.code, "scale": rubric.scale.model_dump(), "period": {"kind": kind, "year": year},
-                    "illustrative_data": report.illustrative, "measures": used,
-                    "regions": [_as_dict(r) for r in results]})
+        emit_json({"rubric": done.rubric.code, "scale": done.rubric.scale.model_dump(), "period": {"kind": done.kind, "year": done.year},
+                   "illustrative_data": done.illustrative_data, "measures": done.measures,
+                   "regions": [_as_dict(r) for r in done.results]})
     else:
-        click.echo(_table(results, rubric, used, report.illustrative))
-    if used is None:
+        click.echo(_table(done.results, done.rubric, done.measures, done.illustrative_data))
+    if done.measures is None:
         click.echo(MISSING_HINT, err=True)
 
 

@@ -34,7 +34,6 @@ def _load_everything(reset: bool) -> None:
     from django.core.management import call_command
 
     from ecer.masterdata.models import ImportBatch
-    from ecer.masterdata.services.imports import import_statistics
     from ecer.masterdata.services.plans import load_plan_into_db
     from ecer.masterdata.services.setup import prepare_database
     from ecer.monitoring.demo import seed_demo_registry
@@ -56,7 +55,10 @@ def _load_everything(reset: bool) -> None:
     if ImportBatch.objects.filter(sha256=sha, is_illustrative=True).exists():
         click.echo(f"示例数据 / illustrative data: {dataset.name} already imported")
     else:
-        result = import_statistics(dataset, illustrative=True)
+        from ecer.services.actor import system_actor
+        from ecer.services.statistics import import_statistics
+
+        result = import_statistics(dataset, actor=system_actor(), illustrative=True)
         click.echo(f"示例数据 / illustrative data: {result.rows} rows, {result.new_versions} new versions "
                    "(示例数据，非官方统计 / illustrative, not official statistics)")
     _decompose()
@@ -70,12 +72,13 @@ def _load_everything(reset: bool) -> None:
 def _decompose() -> None:
     """Decompose the Sichuan energy-intensity target to the 21 cities from the illustrative data, so
     the demo's city targets (and their lights) are the decomposed ones; unchanged data → unchanged."""
-    from ecer.masterdata.services.decomposition import decompose_from_database
+    from ecer.services.actor import system_actor
+    from ecer.services.decompose import decompose_from_database
 
-    saved = decompose_from_database(DEMO_PLAN)
+    saved = decompose_from_database(DEMO_PLAN, actor=system_actor()).intensity
     state = "saved" if saved.changed else "unchanged"
-    click.echo(f"目标分解 / decomposition: {saved.run.targets.count()} city targets for {DEMO_PLAN} energy_intensity "
-               f"(run {saved.run.pk}, {state}; 示例分解 / illustrative)")
+    click.echo(f"目标分解 / decomposition: {saved.targets} city targets for {DEMO_PLAN} energy_intensity "
+               f"(run {saved.run_id}, {state}; 示例分解 / illustrative)")
 
 
 def _warm_dashboards() -> None:

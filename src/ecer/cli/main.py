@@ -16,7 +16,7 @@ COMMANDS = [
     ("ecer.cli.accounting", "progress"),
     ("ecer.cli.accounting", "explain"),
     ("ecer.cli.assessment", "decompose"),
-    ("ecer.cli.assessment", "assess"),
+    ("ecer.cli.assessment_assess", "assess"),
     ("ecer.cli.hj212", "hj212"),
     ("ecer.cli.jobs", "jobs"),
     ("ecer.cli.serve", "serve"),

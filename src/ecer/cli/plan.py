@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
 from ecer.catalogs.units import load_units
+from ecer.cli._actor import cli_actor
 from ecer.errors import InputFileError
-from ecer.plans import Plan, Target, bundled_plans, check_plan_file, load_plan
+from ecer.plans import Plan, Target
+from ecer.services import plans as service
 from ecer.texttable import render_table
 
 COMPARATOR_WORD = {"zh": {"ge": "不低于", "le": "不高于", "about": "左右"},
@@ -54,16 +55,9 @@ def _target_row(plan: Plan, target: Target, lang: str, unit_names: dict[str, str
     ]
 
 
-def _target_json(plan: Plan, target: Target) -> dict[str, Any]:
-    data = target.model_dump(mode="json")
-    data["value_unit"] = target.value_unit
-    data["annual"] = {str(year): value for year, value in plan.annual_for(target.code).items()}
-    return data
-
-
 def _load_or_exit(code_or_path: str) -> Plan:
     try:
-        return load_plan(code_or_path)
+        return service.plan_document(code_or_path, actor=cli_actor(None))  # type: ignore[no-any-return]
     except InputFileError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -78,11 +72,8 @@ def plan() -> None:
 @plan.command("list")
 def list_plans() -> None:
     """List the bundled plans."""
-    rows = []
-    for code in bundled_plans():
-        loaded = load_plan(code)
-        rows.append([code, loaded.document_number, loaded.issued.isoformat(), loaded.name_zh,
-                     str(len(loaded.targets)), str(len(loaded.tasks))])
+    rows = [[p.code, p.document_number, p.issued, p.name_zh, str(p.targets), str(p.tasks)]
+            for p in service.bundled_plans(actor=cli_actor(None))]
     click.echo(render_table(["code", "document", "issued", "name", "targets", "tasks"], rows, max_cell=40))
 
 
@@ -98,7 +89,7 @@ def show(plan_ref: str, fmt: str, lang: str) -> None:
             "code": loaded.code, "name_zh": loaded.name_zh, "name_en": loaded.name_en,
             "document_number": loaded.document_number, "issued": loaded.issued.isoformat(),
             "period": loaded.period.model_dump(),
-            "targets": [_target_json(loaded, target) for target in loaded.targets],
+            "targets": [service.target_document(loaded, target) for target in loaded.targets],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -115,11 +106,11 @@ def show(plan_ref: str, fmt: str, lang: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def check(file: str) -> None:
     """Check a plan file; print every problem (one per line) and exit 1, or print OK."""
-    problems = check_plan_file(file)
+    problems = service.check_plan_file(file, actor=cli_actor(None))
     if problems:
         for problem in problems:
             click.echo(str(problem))
         click.echo(f"{len(problems)} problem(s); the plan cannot be loaded", err=True)
         raise SystemExit(1)
-    loaded = load_plan(file)
+    loaded = _load_or_exit(file)
     click.echo(f"OK: {len(loaded.targets)} targets, {len(loaded.tasks)} tasks")

@@ -1,18 +1,22 @@
 """Monitoring API: registry with live status, one device's status, quarantined devices (read-only).
 
-PW is never exposed.
+Thin: the actor from the request, one call of `ecer.services.monitoring` (which applies the scope),
+the data as schemas. List endpoints are paginated (`ecer.site.pagination`). PW is never exposed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from ecer.monitoring import services
 from ecer.monitoring.models import Device, DeviceStatus
+from ecer.services import monitoring
+from ecer.services.actor import actor_from_request
+from ecer.site.pagination import Pages
 
 router = Router(tags=["monitoring"])
 
@@ -72,31 +76,36 @@ def _status(device: Device, status: DeviceStatus | None) -> StatusOut | None:
 
 
 @router.get("/points", response=list[PointOut])
+@paginate(Pages)
 def points(request: HttpRequest) -> list[PointOut]:
+    """Every logger of the monitoring points the user may see, with its point's limits and live status."""
     out = []
-    for point in services.points_with_devices():
-        limits = [LimitOut(factor=x.factor_code, limit=x.limit_value, lower=x.lower_value, unit=x.unit) for x in point.limits.all()]
+    for point in monitoring.visible_points(actor=actor_from_request(request)):
+        limits = [LimitOut(factor=x.factor_code, limit=x.limit_value, lower=x.lower_value, unit=x.unit)
+                  for x in point.limits.all()]
         for device in point.devices.all():
             out.append(PointOut(
                 mn=device.mn, edition=device.edition, active=device.active, enterprise=point.enterprise.name,
                 credit_code=point.enterprise.credit_code, region_code=point.enterprise.region_code,
                 outlet_code=point.outlet_code, outlet_name=point.outlet_name, kind=point.kind, limits=limits,
-                status=_status(device, services.status_of(device))))
+                status=_status(device, monitoring.status_of(device))))
     return out
 
 
 @router.get("/points/{mn}/status", response=StatusOut)
 def point_status(request: HttpRequest, mn: str) -> StatusOut:
-    device = services.device_by_mn(mn)
-    if device is None:
-        raise HttpError(404, f"no device with MN {mn!r}")
-    status = services.status_of(device)
+    """One logger's live status (404 when unknown or outside the user's scope)."""
+    device, status = monitoring.device_status(mn, actor=actor_from_request(request))
     return _status(device, status) or StatusOut(
         mn=mn, connected=False, connected_since=None, disconnected_at=None, last_packet_at=None, last_peer="",
         packets_accepted=0, packets_rejected=0, last_rejection_at=None, last_rejection_reason="", recent=[])
 
 
 @router.get("/quarantine", response=list[QuarantineOut])
-def quarantine(request: HttpRequest) -> list[QuarantineOut]:
+@paginate(Pages)
+def quarantine(request: HttpRequest) -> Any:
+    """Loggers that connected with an unknown MN (only for users who see every region: 403 otherwise)."""
+    actor = actor_from_request(request)
+    monitoring.require_quarantine_access(actor)
     return [QuarantineOut(mn=q.mn, reason=q.reason, first_seen=q.first_seen, last_seen=q.last_seen,
-                          packet_count=q.packet_count, last_peer=q.last_peer) for q in services.quarantine()]
+                          packet_count=q.packet_count, last_peer=q.last_peer) for q in monitoring.quarantine(actor=actor)]

@@ -66,6 +66,20 @@ def system_actor() -> Actor:
     return Actor(username="system", role=Role.SYSTEM)
 
 
+#: The username of `anonymous_actor()`.
+ANONYMOUS = "anonymous"
+
+
+def anonymous_actor() -> Actor:
+    """A visitor who is not logged in: an empty region scope (sees no regional data, only public
+    master data such as plans and regions) and refused by every `require_role`."""
+    return Actor(username=ANONYMOUS, role=Role.CITY_OPERATOR)
+
+
+def is_anonymous(actor: Actor) -> bool:
+    return actor.username == ANONYMOUS and actor.user_id is None
+
+
 def visible_region_codes(actor: Actor) -> frozenset[str] | None:
     """Region codes the actor may read; None means every region."""
     return None if actor.sees_everything else actor.region_codes
@@ -93,7 +107,10 @@ def require_region(actor: Actor, region_code: str) -> None:
 
 
 def require_role(actor: Actor, *roles: Role) -> None:
-    """Refuse unless the actor has one of `roles` (SYSTEM always may)."""
+    """Refuse unless the actor has one of `roles` (SYSTEM always may; a visitor who is not logged in
+    never does)."""
+    if is_anonymous(actor):
+        raise PermissionDenied("log in first")
     if actor.role != Role.SYSTEM and actor.role not in roles:
         raise PermissionDenied(f"{actor.username} ({actor.role}) may not do this; needs {', '.join(roles)}")
 
@@ -134,3 +151,18 @@ def actor_for_user(user: Any) -> Actor:
         enterprise_id=binding.enterprise_id if binding and role == Role.ENTERPRISE_REPORTER else None,
         user_id=user.pk,
     )
+
+
+def actor_from_request(request: Any) -> Actor:
+    """The Actor of a web or API request: the one the API's authentication already made (token or
+    session, with its source), else the session user's (`actor_for_user`), else the anonymous actor.
+    Computed once per request and user (a login inside the request gets a fresh one). The only
+    place pages and endpoints get an actor from."""
+    user = getattr(request, "user", None)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    cached = getattr(request, "_ecer_actor", None)
+    if isinstance(cached, Actor) and cached.user_id == user_id:
+        return cached
+    actor = actor_for_user(user) if user_id is not None else anonymous_actor()
+    request._ecer_actor = actor
+    return actor

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # django-ninja's static files: the Swagger UI of /api/docs works offline
     "ecer.masterdata",
     "ecer.monitoring",
     "ecer.results",

@@ -1,4 +1,4 @@
-"""Pages. Thin: pick the objects, hand them to a template."""
+"""Pages. Thin: get the actor, call one service, hand its result to a template."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ecer.web.queries import plan_overview, selected_plan
+from ecer.services.actor import actor_from_request
+from ecer.services.plans import plan_overview
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The default plan's targets grouped by programme (or the plan chosen with ?plan=CODE)."""
     default = getattr(settings, "ECER_DEFAULT_PLAN", "sichuan-14fyp")
-    plan, plans = selected_plan(request.GET.get("plan"), default)
-    context = {"plan": plan, "plans": plans, "groups": plan_overview(plan) if plan else []}
+    overview = plan_overview(request.GET.get("plan"), default, actor=actor_from_request(request))
+    context = {"plan": overview.plan, "plans": overview.plans, "groups": overview.groups}
     return render(request, "web/home.html", context)

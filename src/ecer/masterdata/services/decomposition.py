@@ -32,8 +32,6 @@ class SavedDecomposition:
     run: DecompositionRun
     changed: bool  # False: an identical run's targets were already current; nothing was written
     replaced: int  # how many regional targets the run replaced
-    #: the plan's amount targets decomposed in the same call (`decompose_from_database`), one run each
-    amounts: tuple[SavedDecomposition, ...] = ()
 
 
 def _is_current(run: DecompositionRun | None, fingerprint: str, n_regions: int) -> bool:
@@ -115,39 +113,3 @@ def save_decomposition(
     targets = [(a.region_code, a.basic_reduction_pct, a.incentive_reduction_pct) for a in result.allocations]
     record = RunRecord(INDICATOR, METHOD, METHOD_NAME_ZH, RULE_VERSION, parameters, inputs, outputs, targets)
     return store_run(plan_code, record, data_source, illustrative, user)
-
-
-def decompose_from_database(plan_code: str, **params: Any) -> SavedDecomposition:
-    """Decompose the plan's energy-intensity reduction target to the cities of the plan's region from
-    the current approved base-year observations, and save it (what `ecer demo` runs); then, in the
-    same call, its amount targets (`decomposition_amounts.decompose_amounts_from_database`), whose
-    runs are in the result's `amounts`.
-
-    `params`: keyword arguments of `ecer.core.decomposition.DecompositionParams` other than the
-    plan's reduction and years (margin_pct, incentive_extra_pct, ...), `growth_pct` (default 6.0),
-    `amounts` (per amount indicator, overrides of its parameters: basis, basis_year, margin_pct,
-    round_step, incentive_extra_pct) and `decompose_amounts` (default True).
-    Raises LookupError (plan or target missing) or AccountingInputError (unusable data, named).
-    """
-    from ecer.accounting.decomposition import VARIABLES, city_bases
-    from ecer.accounting.gather_db import load_panels, plan_inputs_from_db, region_info
-    from ecer.core.decomposition import DecompositionParams, decompose
-    from ecer.masterdata.services.decomposition_amounts import decompose_amounts_from_database
-
-    plan = plan_inputs_from_db(plan_code)
-    target = plan.reduction_target(INDICATOR) if plan else None
-    if plan is None or target is None:
-        raise LookupError(f"plan '{plan_code}' is not loaded or has no {INDICATOR} reduction target")
-    root = Region.objects.get(code=target.region.code)
-    cities = [region_info(r) for r in Region.objects.get_children(root) if r.level == "city"]
-    growth = params.pop("growth_pct", 6.0)
-    amounts = params.pop("amounts", None)
-    with_amounts = params.pop("decompose_amounts", True)
-    data = load_panels([c.code for c in cities], VARIABLES, [target.base_year])
-    gathered = city_bases(data, cities, target.base_year, growth, {})
-    result = decompose(gathered.bases, DecompositionParams(target.value, target.base_year, target.target_year, **params),
-                       expected_codes=[c.code for c in cities])
-    saved = save_decomposition(plan_code, result, gathered.inputs, "database", gathered.illustrative)
-    if not with_amounts:
-        return saved
-    return dataclasses.replace(saved, amounts=decompose_amounts_from_database(plan_code, cities, amounts))

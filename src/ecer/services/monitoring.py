@@ -1,0 +1,116 @@
+"""Use case: monitoring summaries — the list of monitoring points with live status and exceedance
+counts, one device's detail, quarantined devices — scoped to the actor.
+
+Thin wrappers over `ecer.monitoring.services` (the read side of the registry and the lake): this
+module decides who sees what. An actor bound to a region sees the points of enterprises in its
+regions (an enterprise reporter: its own enterprise's); quarantined devices (unknown MNs, with no
+region yet) are shown to actors who see everything only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ecer.services.actor import Actor, PermissionDenied, visible_region_codes
+from ecer.services.errors import NotFound
+from ecer.services.regions import region_names
+
+#: How many quarantined devices the list page shows (the API returns up to the service's cap).
+QUARANTINE_ON_PAGE = 20
+
+
+def _visible(actor: Actor, point: Any) -> bool:
+    if actor.enterprise_id is not None and not actor.sees_everything:
+        return bool(point.enterprise_id == actor.enterprise_id)
+    visible = visible_region_codes(actor)
+    return visible is None or point.enterprise.region_code in visible
+
+
+def visible_points(*, actor: Actor) -> list[Any]:
+    """Monitoring points (with enterprise, limits, devices and status prefetched) the actor may see."""
+    from ecer.monitoring import services
+
+    return [p for p in services.points_with_devices() if _visible(actor, p)]
+
+
+@dataclass(frozen=True)
+class PointList:
+    points: list[Any]
+    overview: Any
+    exceedances: dict[str, int]  # per MN, values over their limit in the window
+    window_hours: int
+    quarantine: list[Any]
+    region_names: dict[str, str] = field(default_factory=dict)  # region code → name in the language asked
+
+
+def point_list(*, actor: Actor, lang: str = "zh") -> PointList:
+    """What the monitoring list page shows, for the actor's points."""
+    from ecer.monitoring import services
+
+    points = visible_points(actor=actor)
+    names = region_names({p.enterprise.region_code for p in points}, lang)
+    return PointList(points, services.overview(points), services.exceedance_counts(points),
+                     services.EXCEEDANCE_WINDOW_HOURS, quarantine(actor=actor)[:QUARANTINE_ON_PAGE], names)
+
+
+def device(mn: str, *, actor: Actor) -> Any:
+    """The device with MN `mn`; NotFound when unknown or outside the actor's scope (no probing)."""
+    from ecer.monitoring import services
+
+    found = services.device_by_mn(mn)
+    if found is None or not _visible(actor, found.point):
+        raise NotFound(f"no device with MN {mn!r}")
+    return found
+
+
+@dataclass(frozen=True)
+class DeviceDetail:
+    device: Any
+    point: Any
+    status: Any
+    events: list[dict[str, Any]]
+    latest: list[Any]
+    exceedances: list[Any]
+    window_hours: int
+    region_name: str
+
+
+def device_detail(mn: str, *, actor: Actor, lang: str = "zh") -> DeviceDetail:
+    """What the device page shows: live status, recent events, latest values, recent exceedances."""
+    from ecer.monitoring import services
+
+    found = device(mn, actor=actor)
+    status = services.status_of(found)
+    code = found.point.enterprise.region_code
+    return DeviceDetail(found, found.point, status, services.recent_events(status), services.latest_by_factor(found),
+                        services.recent_exceedances(found), services.EXCEEDANCE_WINDOW_HOURS,
+                        region_names({code}, lang).get(code, code))
+
+
+def device_status(mn: str, *, actor: Actor) -> tuple[Any, Any]:
+    """(device, its live status or None)."""
+    from ecer.monitoring import services
+
+    found = device(mn, actor=actor)
+    return found, services.status_of(found)
+
+
+def status_of(device: Any) -> Any:
+    """A device's live status, or None when its logger never connected (for a device from
+    `visible_points`, whose status is prefetched: no query)."""
+    from ecer.monitoring import services
+
+    return services.status_of(device)
+
+
+def quarantine(*, actor: Actor) -> list[Any]:
+    """Devices that connected with an unknown MN (empty for actors bound to a region)."""
+    from ecer.monitoring import services
+
+    return services.quarantine() if actor.sees_everything else []
+
+
+def require_quarantine_access(actor: Actor) -> None:
+    if not actor.sees_everything:
+        raise PermissionDenied(f"{actor.username} may not see quarantined devices")
