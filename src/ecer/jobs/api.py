@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from ecer.services import jobs
-from ecer.services.actor import PermissionDenied, actor_for_user
+from ecer.services.actor import PermissionDenied, actor_from_request
 
 router = Router(tags=["jobs"])
 
@@ -43,6 +43,6 @@ class JobOut(Schema):
 def get_job(request: HttpRequest, job_id: str) -> jobs.JobInfo:
     """A job's state: status, progress, up to 1,000 problems and their total."""
     try:
-        return jobs.get_job(job_id, actor_for_user(request.user))
+        return jobs.get_job(job_id, actor_from_request(request))
     except PermissionDenied:
         raise HttpError(404, "no such job") from None

@@ -10,12 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 
 from ecer.services import jobs
-from ecer.services.actor import PermissionDenied, actor_for_user
+from ecer.services.actor import PermissionDenied, actor_from_request
 
 
 def _job(request: HttpRequest, job_id: str) -> jobs.JobInfo:
     try:
-        return jobs.get_job(job_id, actor_for_user(request.user))
+        return jobs.get_job(job_id, actor_from_request(request))
     except PermissionDenied:
         raise Http404("no such job") from None
 
@@ -38,7 +38,7 @@ def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
 @login_required
 def job_problems(request: HttpRequest, job_id: str) -> HttpResponse:
     try:
-        data, name = jobs.problem_report_csv(job_id, actor_for_user(request.user))
+        data, name = jobs.problem_report_csv(job_id, actor_from_request(request))
     except PermissionDenied:
         raise Http404("no such job") from None
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
@@ -49,7 +49,7 @@ def job_problems(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 def job_file(request: HttpRequest, job_id: str) -> FileResponse:
     try:
-        path, content_type = jobs.result_file(job_id, actor_for_user(request.user))
+        path, content_type = jobs.result_file(job_id, actor_from_request(request))
     except (PermissionDenied, FileNotFoundError):
         raise Http404("no such file") from None
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type=content_type)

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import condition
 
-from ecer.services.actor import PermissionDenied, actor_for_user
+from ecer.services.actor import PermissionDenied, actor_from_request
 from ecer.services.errors import InvalidRequest, NotFound, ServiceError
 from ecer.web import charts
 from ecer.web.units import is_english
@@ -64,7 +64,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     from ecer.services.dashboard.overview import has_reported_year
     from ecer.services.dashboard.overview import overview as build
 
-    actor = actor_for_user(request.user)
+    actor = actor_from_request(request)
     if not has_reported_year(actor=actor):
         # A fresh installation (no approved data yet): say so instead of an error page.
         return render(request, "web/dashboard/empty.html")
@@ -97,7 +97,7 @@ def map_outlines(request: HttpRequest) -> HttpResponse:
 def region(request: HttpRequest, code: str) -> HttpResponse:
     from ecer.services.dashboard.region import region_page
 
-    page = region_page(code, _year(request), actor=actor_for_user(request.user), lang=_lang())
+    page = region_page(code, _year(request), actor=actor_from_request(request), lang=_lang())
     return render(request, "web/dashboard/region.html", {"p": page, "charts": charts.region_charts(page)})
 
 
@@ -105,7 +105,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     from ecer.services.dashboard.indicator import indicator_page
 
-    page = indicator_page(code, _year(request), actor=actor_for_user(request.user), lang=_lang())
+    page = indicator_page(code, _year(request), actor=actor_from_request(request), lang=_lang())
     return render(request, "web/dashboard/indicator.html", {"p": page, "chart": charts.indicator_chart(page)})
 
 
@@ -113,7 +113,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 def indicators(request: HttpRequest) -> HttpResponse:
     from ecer.services.dashboard.overview import overview as build
 
-    view = build(year=_year(request), actor=actor_for_user(request.user), lang=_lang())
+    view = build(year=_year(request), actor=actor_from_request(request), lang=_lang())
     return render(request, "web/dashboard/indicators.html", {"o": view})
 
 
@@ -121,7 +121,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 def why(request: HttpRequest, region: str, target: str, year: int) -> HttpResponse:
     from ecer.services.dashboard.drill import computation
 
-    c = computation(region, target, year, actor=actor_for_user(request.user), lang=_lang())
+    c = computation(region, target, year, actor=actor_from_request(request), lang=_lang())
     return render(request, "web/dashboard/why.html", {"c": c})
 
 
@@ -130,14 +130,14 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     from ecer.services.dashboard.sources import batch_page
 
     return render(request, "web/dashboard/batch.html",
-                  {"b": batch_page(batch_id, actor=actor_for_user(request.user), lang=_lang())})
+                  {"b": batch_page(batch_id, actor=actor_from_request(request), lang=_lang())})
 
 
 @dashboard_view
 def observation(request: HttpRequest, observation_id: int) -> HttpResponse:
     from ecer.services.dashboard.sources import observation_history
 
-    versions = observation_history(observation_id, actor=actor_for_user(request.user), lang=_lang())
+    versions = observation_history(observation_id, actor=actor_from_request(request), lang=_lang())
     return render(request, "web/dashboard/observation.html", {"versions": versions, "asked": observation_id})
 
 
@@ -146,7 +146,7 @@ def decompositions(request: HttpRequest) -> HttpResponse:
     from ecer.services.dashboard.runs import list_runs
 
     return render(request, "web/dashboard/decompositions.html",
-                  {"runs": list_runs(actor=actor_for_user(request.user), lang=_lang())})
+                  {"runs": list_runs(actor=actor_from_request(request), lang=_lang())})
 
 
 @dashboard_view
@@ -154,4 +154,4 @@ def decomposition(request: HttpRequest, run_id: int) -> HttpResponse:
     from ecer.services.dashboard.runs import run_page
 
     return render(request, "web/dashboard/decomposition.html",
-                  {"r": run_page(run_id, actor=actor_for_user(request.user), lang=_lang())})
+                  {"r": run_page(run_id, actor=actor_from_request(request), lang=_lang())})

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from ecer.services.actor import Role, actor_for_user
+from ecer.services.actor import Role, actor_from_request
 
 PROVINCE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER})
 _SESSION_KEY = "ecer_totp_applies"
@@ -31,7 +31,7 @@ def applies_to(request: HttpRequest) -> bool:
     """Is the logged-in user one of the province roles? Decided once per session."""
     cached = request.session.get(_SESSION_KEY)
     if cached is None:
-        cached = actor_for_user(request.user).role in PROVINCE_ROLES
+        cached = actor_from_request(request).role in PROVINCE_ROLES
         request.session[_SESSION_KEY] = cached
     return bool(cached)
 
