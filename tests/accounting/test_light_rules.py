@@ -36,6 +36,7 @@ def test_a_provincial_level_is_not_a_city_target() -> None:
     province = find_row(report, "510000", "non_fossil_share")
     assert province.status == "ok" and province.comparator == "about" and province.direction == "higher"
     assert province.tolerance == pytest.approx(0.05 * province.required)
+    assert "左右：可低于要求值的5%" in province.explanation_zh and "above it is never worse" in province.explanation_en
     for code in (*HYDRO, "511100"):
         row = find_row(report, code, "non_fossil_share")
         assert row.status == "not_assessed" and row.light == row.light_annual == "not_assessed"

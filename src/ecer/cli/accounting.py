@@ -63,7 +63,7 @@ def _unit(row: Any, zh: bool) -> str:
 
 def _figures(row: Any, zh: bool) -> list[tuple[str, Any, str]]:
     """(label, value, unit) of the row's figures, worded for a reduction or a level target."""
-    pct = row.value_unit == "pct"
+    pct = row.kind == "reduction"  # a level in percent (a share) is a level, not a reduction
     unit = _unit(row, zh)
     points = ("个百分点" if zh else "percentage points") if pct else unit
     if pct:
@@ -82,7 +82,7 @@ def _figures(row: Any, zh: bool) -> list[tuple[str, Any, str]]:
 def _target_line(row: Any, zh: bool) -> str | None:
     if row.target_value is None:
         return None
-    pct = row.value_unit == "pct"
+    pct = row.kind == "reduction"
     unit = "%" if pct else ("" if zh else " ") + _unit(row, zh)
     incentive = row.target_incentive
     if zh:

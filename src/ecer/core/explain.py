@@ -13,11 +13,13 @@ from ecer.core.explanation_templates import (
     HEAD,
     RENEWABLE_BASIS,
     TAIL,
+    TOLERANCE_NOTE,
     TOTAL_BUDGET_BASIS,
     TOTAL_HEAD,
     TOTAL_TAIL,
     WORDS,
 )
+from ecer.core.progress import Comparator
 from ecer.core.provenance import InputRef, Provenance, rule_version
 
 Period = Literal["progress", "annual"]
@@ -63,6 +65,16 @@ def _outcome(light: Light, barometer: BarometerOptions) -> str:
     return f"{colour}_{barometer.threshold_basis.value}"
 
 
+def _tolerance_note(result: ProgressResult, required: float, opts: ProgressOptions, names: Names, lang: str,
+                    amount: bool) -> str:
+    if result.spec.comparator is not Comparator.ABOUT:
+        return ""
+    unit = names.unit_zh if lang == "zh" else names.unit_en
+    return TOLERANCE_NOTE[result.spec.judged.value][lang].format(
+        pct=format_number(opts.about_tolerance * 100), amount=format_number(opts.about_tolerance * abs(required),
+                                                                            keep_small=amount), unit=unit)
+
+
 def explain_cell(
     result: ProgressResult,
     region: str,
@@ -103,6 +115,7 @@ def explain_cell(
             "gap_unit": WORDS["percentage_points"][lang] if reduction else (
                 names.unit_zh if lang == "zh" else names.unit_en),
             "threshold": format_number(threshold),
+            "tolerance_note": _tolerance_note(result, required * scale, opts, names, lang, amount),
         }
         head = HEAD[(result.spec.kind.value, period)][lang]
         sentences.append((head + TAIL[outcome][lang]).format(**values))

@@ -22,12 +22,13 @@ HEAD: dict[tuple[str, str], dict[str, str]] = {
         "en": "{region}: {indicator} {direction} {actual}% in {year} over the previous year; annual target −{required}%",
     },
     ("level", "progress"): {
-        "zh": "{region} {year}年{indicator}为{actual}{unit}，进度要求{requirement}{required}{unit}",
-        "en": "{region}: {indicator} was {actual} {unit} in {year}; progress requirement: {requirement} {required} {unit}",
+        "zh": "{region} {year}年{indicator}为{actual}{unit}，进度要求{requirement}{required}{unit}{tolerance_note}",
+        "en": ("{region}: {indicator} was {actual} {unit} in {year}; progress requirement: {requirement} {required} "
+               "{unit}{tolerance_note}"),
     },
     ("level", "annual"): {
-        "zh": "{region} {year}年{indicator}为{actual}{unit}，年度目标{comparator}{required}{unit}",
-        "en": "{region}: {indicator} was {actual} {unit} in {year}; annual target {comparator} {required} {unit}",
+        "zh": "{region} {year}年{indicator}为{actual}{unit}，年度目标{comparator}{required}{unit}{tolerance_note}",
+        "en": "{region}: {indicator} was {actual} {unit} in {year}; annual target {comparator} {required} {unit}{tolerance_note}",
     },
 }
 
@@ -59,6 +60,14 @@ TAIL: dict[str, dict[str, str]] = {
     },
     "not_assessed": {"zh": "，不考核", "en": "; not assessed"},
     "exempt": {"zh": "，免予考核 → 免考核", "en": "; exempt from this assessment → exempt"},
+}
+
+#: After an "about" (左右) requirement: the tolerance is on the short side only (METHODOLOGY §2a).
+TOLERANCE_NOTE: dict[str, dict[str, str]] = {
+    "higher": {"zh": "（左右：可低于要求值的{pct}%即{amount}{unit}，高于要求不扣分）",
+               "en": " (about: may fall short by {pct}%, i.e. {amount} {unit}; above it is never worse)"},
+    "lower": {"zh": "（左右：可高于要求值的{pct}%即{amount}{unit}，低于要求不扣分）",
+              "en": " (about: may exceed it by {pct}%, i.e. {amount} {unit}; below it is never worse)"},
 }
 
 WORDS: dict[str, dict[str, str]] = {
