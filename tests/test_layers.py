@@ -169,3 +169,24 @@ def test_no_import_cycles() -> None:
 
 def test_cycle_finder_finds_a_loop() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+#: What the CLI may take from below the services: renderings and value types, no evaluation.
+CLI_MAY_IMPORT_BELOW = ("ecer.accounting.report", "ecer.core.decomposition", "ecer.catalogs", "ecer.plans",
+                        "ecer.errors", "ecer.texttable", "ecer.hj212", "ecer.config", "ecer.masterdata.services.setup")
+#: Set-up and operations commands that call the data layer directly (no use case of an end user).
+CLI_SETUP = {"ecer.cli.demo", "ecer.cli.manage", "ecer.cli.serve", "ecer.cli.audit", "ecer.cli.token"}
+
+
+def test_cli_holds_no_evaluation_logic() -> None:
+    """The CLI's use-case commands reach accounting, decomposition, assessment and imports only
+    through ecer.services (what they may import below is rendering and value types)."""
+    found = []
+    for path in sorted(SRC.joinpath("ecer", "cli").glob("*.py")):
+        here = module_name(path)
+        if here in CLI_SETUP:
+            continue
+        for line, target in imports(path):
+            if layer(target) < 2 and target != "ecer" and not target.startswith(CLI_MAY_IMPORT_BELOW):
+                found.append(f"{path.relative_to(SRC)}:{line}: {target}")
+    assert found == []
