@@ -63,12 +63,13 @@
             show: true, fontSize: 10, color: "#1d2733",
             formatter: function (p) { var r = byCode[p.name]; return r ? r.name.replace(/(市|州|藏族羌族自治州|彝族自治州|藏族自治州)$/, "") : ""; }
           },
-          emphasis: { label: { show: true, fontWeight: "bold" }, itemStyle: { areaColor: null, borderWidth: 2, borderColor: "#1d2733" } },
+          emphasis: { label: { show: true, fontWeight: "bold" }, itemStyle: { borderWidth: 2, borderColor: "#1d2733" } },
           itemStyle: { borderColor: "#ffffff", borderWidth: 1 },
           data: d.regions.map(function (r) {
             var style = { areaColor: r.colour };
             if (DECALS[r.level]) { style.decal = DECALS[r.level]; }
-            return { name: r.adcode, value: r.gap, itemStyle: style };
+            // Hover keeps the level's colour (the default emphasis colour would read as another level).
+            return { name: r.adcode, value: r.gap, itemStyle: style, emphasis: { itemStyle: { areaColor: r.colour } } };
           })
         }]
       });

@@ -1,0 +1,170 @@
+"""Benchmark: dashboard pages served from precomputed progress vs computed on every request.
+
+Run:  python benchmarks/bench_dashboards.py [--requests 60] [--update-docs]
+      ECER_DATABASE_URL=postgres://…/scratch python benchmarks/bench_dashboards.py --update-docs
+
+Uses its own fresh data directory; the database is ECER_DATABASE_URL (default: SQLite in that
+directory) and is EMPTIED first (flush), so point it at a scratch database. Loads what `ecer demo`
+loads (catalogs, the Sichuan plan, the illustrative statistics, the decomposed targets, the demo
+accounts), then requests the overview (/) and Guangyuan's region page (/regions/510800/) through
+Django's full request stack (test client: middleware, session, view, template; no network),
+logged in as the provincial administrator:
+
+- cached: the way pages run — progress read from this process's memory at the current data
+  version (the version check's queries included);
+- snapshot: this process's copy dropped before each request, the report read from the
+  ProgressSnapshot table (a fresh server process, or another worker);
+- baseline (uncached): memory and snapshots dropped before each request, so the request computes
+  progress itself (every reported year: the overview's cards and the region's paths need them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+HEADING = "## Dashboard pages (precomputed progress vs computed per request)"
+PAGES = {"overview": "/", "region page": "/regions/510800/"}
+BUDGET_MS = {"overview": 100.0, "region page": 150.0}
+
+
+def setup() -> None:
+    os.environ.setdefault("ECER_DATA_DIR", tempfile.mkdtemp(prefix="ecer-bench-dash-"))
+    from ecer.site.django_setup import setup as django_setup
+
+    django_setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+
+    from ecer.cli.demo import illustrative_dataset
+    from ecer.masterdata.services.accounts import ensure_demo_accounts
+    from ecer.masterdata.services.catalogs import load_catalogs
+    from ecer.masterdata.services.decomposition import decompose_from_database
+    from ecer.masterdata.services.imports import import_statistics
+    from ecer.masterdata.services.plans import load_plan_into_db
+
+    load_catalogs()
+    load_plan_into_db("sichuan-14fyp")
+    import_statistics(illustrative_dataset(), illustrative=True)
+    decompose_from_database("sichuan-14fyp")
+    ensure_demo_accounts()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def timed(client: object, path: str, n: int, before: Callable[[], None] = lambda: None) -> list[float]:
+    out = []
+    for _ in range(n):
+        before()
+        started = time.perf_counter()
+        response = client.get(path)  # type: ignore[attr-defined]
+        out.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: HTTP {response.status_code}")
+    return out
+
+
+def machine() -> dict[str, str]:
+    info = {"python": platform.python_version()}
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+    for key in ("Model name", "CPU(s)"):
+        m = re.search(rf"^{re.escape(key)}:\s*(.+)$", lscpu, re.M)
+        if m:
+            info[key] = m.group(1).strip()
+    info["load (1/5/15 min) at the end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    return info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=60, help="requests per page for the cached path")
+    parser.add_argument("--baseline-requests", type=int, default=3, help="requests per page without the cache")
+    parser.add_argument("--update-docs", action="store_true", help="write the figures into docs/performance.md")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    setup()
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+
+    from ecer.results.models import ProgressSnapshot
+    from ecer.services.dashboard import cache
+    from ecer.services.dashboard.common import context
+
+    print(f"set-up (demo data) {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    client = Client()
+    client.force_login(User.objects.get(username="province"))
+    years = context("sichuan-14fyp").years
+
+    def uncached() -> None:
+        cache.forget_memory()
+        ProgressSnapshot.objects.all().delete()
+
+    rows: list[tuple[str, str, list[float]]] = []
+    for name, path in PAGES.items():
+        rows.append((name, "baseline: computed per request", timed(client, path, args.baseline_requests, uncached)))
+        timed(client, path, 2)  # warm this process
+        rows.append((name, "snapshot: read from the ProgressSnapshot table", timed(client, path, 10,
+                                                                                    cache.forget_memory)))
+        timed(client, path, 2)
+        rows.append((name, "cached: memory at the current data version", timed(client, path, args.requests)))
+    engine = connection.vendor
+    figures = [(name, how, len(ms), statistics.median(ms), percentile(ms, 95)) for name, how, ms in rows]
+    for name, how, n, p50, p95 in figures:
+        print(f"{name:12} {how:50} n={n:3} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms")
+    if args.update_docs:
+        update_docs(engine, years, figures, machine())
+
+
+def update_docs(engine: str, years: list[int], figures: list[tuple[str, str, int, float, float]],
+                info: dict[str, str]) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    if HEADING not in text:
+        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n"
+    start = text.index(HEADING) + len(HEADING)
+    end = text.find("\n## ", start)
+    section = text[start:end] if end != -1 else text[start:]
+    marker = f"<!-- {engine} -->"
+    lines = [marker, f"**{engine}** — run {time.strftime('%Y-%m-%d %H:%M')} UTC with "
+             f"`python benchmarks/bench_dashboards.py --update-docs`"
+             f"{' (ECER_DATABASE_URL=postgres://…)' if engine == 'postgresql' else ''}; demo data, "
+             f"reported years {years[0]}–{years[-1]}; " + "; ".join(f"{k}: {v}" for k, v in info.items()) + ".", "",
+             "| page | how progress is obtained | requests | p50 ms | p95 ms | budget (p95) |",
+             "|---|---|---:|---:|---:|---|"]
+    for name, how, n, p50, p95 in figures:
+        budget = f"≤ {BUDGET_MS[name]:.0f} ms" if how.startswith("cached") else ""
+        lines.append(f"| {name} | {how} | {n} | {p50:.1f} | {p95:.1f} | {budget} |")
+    block = "\n".join(lines) + f"\n<!-- /{engine} -->"
+    pattern = re.compile(rf"{re.escape(marker)}.*?<!-- /{engine} -->", re.S)
+    section = pattern.sub(block, section) if pattern.search(section) else section.rstrip("\n") + "\n\n" + block
+    intro = ("\n\nRequests through Django's full stack (test client, logged in, no network) on the demo data; "
+             "see the benchmark's docstring for the three paths. The baseline is what a page costs when "
+             "progress is not precomputed.")
+    if "Requests through Django's full stack" not in section:
+        section = intro + section
+    text = text[:start] + section.rstrip("\n") + "\n" + (text[end:] if end != -1 else "")
+    DOCS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
