@@ -158,9 +158,9 @@ def test_indicator_decomposition_data_version_pages_and_the_switches(demo: None,
     page.wait_for_selector("#overview-map[data-ready=true]", timeout=30_000)
     # Switch indicator and year: the body is swapped in place and the map redrawn.
     page.select_option("#overview-switch select[name=indicator]", "energy_total_control")
-    page.wait_for_function("() => document.getElementById('overview-data').textContent.includes('能源消费总量控制')")
+    page.wait_for_function("() => document.getElementById('overview-data').textContent.includes('/energy_total_control/')")
     page.select_option("#overview-switch select[name=year]", "2022")
-    page.wait_for_function("() => document.getElementById('overview-data').textContent.includes('2022')")
+    page.wait_for_function("() => document.getElementById('overview-data').textContent.includes('/energy_total_control/2022/')")
     page.wait_for_selector("#overview-map[data-ready=true]")
     assert "indicator=energy_total_control" in page.url and "year=2022" in page.url
     s.shot("overview-total-control-2022")
@@ -192,7 +192,7 @@ def test_indicator_decomposition_data_version_pages_and_the_switches(demo: None,
     s.shot("data-observation")
 
     page.select_option("#language-form select", "en")
-    page.wait_for_selector("text=Data version")
+    page.wait_for_selector("text=All versions")
     assert "Guangyuan" in page.inner_text("body")
     s.shot("observation-english")
     assert s.errors == []

@@ -6,12 +6,13 @@ Scope is the service's business; a service error becomes a 400/403/404 page with
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import condition
 
 from ecer.services.actor import PermissionDenied, actor_from_request
@@ -55,24 +56,38 @@ def dashboard_view(func: View) -> View:
     return wrapper
 
 
+@lru_cache(maxsize=1)
+def _link_prefixes() -> dict[str, str]:
+    # Pages link every number: {% url %} per cell cost more than the rest of the page, so the
+    # templates join these prefixes (reversed once) with the codes.
+    return {"why": reverse("why", args=["0", "x", 2000]).removesuffix("0/x/2000/"),
+            "region": reverse("region", args=["0"]).removesuffix("0/"),
+            "indicator": reverse("indicator", args=["x"]).removesuffix("x/")}
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, {**context, "links": _link_prefixes()})
+
+
 def _problem(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return render(request, "web/dashboard/problem.html", {"status": status, "message": message}, status=status)
 
 
 @dashboard_view
 def overview(request: HttpRequest) -> HttpResponse:
-    from ecer.services.dashboard.overview import has_reported_year
+    from ecer.services.dashboard.common import NoReportedYear
     from ecer.services.dashboard.overview import overview as build
 
-    actor = actor_from_request(request)
-    if not has_reported_year(actor=actor):
+    try:
+        view = build(indicator=request.GET.get("indicator") or None, year=_year(request),
+                     actor=actor_from_request(request), lang=_lang())
+    except NoReportedYear:
         # A fresh installation (no approved data yet): say so instead of an error page.
         return render(request, "web/dashboard/empty.html")
-    view = build(indicator=request.GET.get("indicator") or None, year=_year(request), actor=actor, lang=_lang())
     context = {"o": view, "chart": charts.overview_chart(view)}
     # The indicator/year switch asks for the body only and swaps it in place (static/web/ecer.js).
     partial = request.headers.get("X-ECER-Partial") == "overview"
-    return render(request, "web/dashboard/_overview_body.html" if partial else "web/dashboard/overview.html", context)
+    return _page(request, "web/dashboard/_overview_body.html" if partial else "web/dashboard/overview.html", context)
 
 
 def _outlines_etag(request: HttpRequest) -> str:
@@ -98,7 +113,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     from ecer.services.dashboard.region import region_page
 
     page = region_page(code, _year(request), actor=actor_from_request(request), lang=_lang())
-    return render(request, "web/dashboard/region.html", {"p": page, "charts": charts.region_charts(page)})
+    return _page(request, "web/dashboard/region.html", {"p": page, "charts": charts.region_charts(page)})
 
 
 @dashboard_view
@@ -106,7 +121,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     from ecer.services.dashboard.indicator import indicator_page
 
     page = indicator_page(code, _year(request), actor=actor_from_request(request), lang=_lang())
-    return render(request, "web/dashboard/indicator.html", {"p": page, "chart": charts.indicator_chart(page)})
+    return _page(request, "web/dashboard/indicator.html", {"p": page, "chart": charts.indicator_chart(page)})
 
 
 @dashboard_view
@@ -114,7 +129,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
     from ecer.services.dashboard.overview import overview as build
 
     view = build(year=_year(request), actor=actor_from_request(request), lang=_lang())
-    return render(request, "web/dashboard/indicators.html", {"o": view})
+    return _page(request, "web/dashboard/indicators.html", {"o": view})
 
 
 @dashboard_view

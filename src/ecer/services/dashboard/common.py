@@ -87,9 +87,13 @@ def report_years(meta: PlanMeta, version: VersionInfo) -> list[int]:
     return list(range(meta.base_year + 1, last + 1))
 
 
+class NoReportedYear(NotFound):
+    """No year after the plan's base year has approved data yet (a fresh installation)."""
+
+
 def pick_year(years: list[int], asked: int | None) -> int:
     if not years:
-        raise NotFound("no year after the plan's base year has approved data yet")
+        raise NoReportedYear("no year after the plan's base year has approved data yet")
     if asked is None:
         return years[-1]
     if asked not in years:
@@ -142,3 +146,13 @@ def index_rows(rows: Iterable[ReportRow]) -> dict[tuple[str, str], ReportRow]:
 
 def figure(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def scope_key(actor: Actor) -> str:
+    """'all', or a short digest of the region codes the actor sees (a cache key of scoped pages)."""
+    import hashlib
+
+    visible = visible_region_codes(actor)
+    if visible is None:
+        return "all"
+    return hashlib.sha256(",".join(sorted(visible)).encode()).hexdigest()[:16]

@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecer.services.actor import Actor
-from ecer.services.dashboard.common import DEFAULT_PLAN, TargetMeta, context, pick_year, scoped_rows
+from ecer.services.dashboard.common import (
+    DEFAULT_PLAN,
+    TargetMeta,
+    context,
+    pick_year,
+    scope_key,
+    scoped_rows,
+)
 from ecer.services.dashboard.levels import COUNTED, Level, level, level_code
 from ecer.services.dashboard.overview import RegionCell, cell
 
@@ -23,6 +30,7 @@ class IndicatorPage:
     counts: list[tuple[Level, int]]
     illustrative: bool
     data_version: str
+    scope: str = "all"  # which regions the actor sees ("all" or a digest): part of any cache key of the page
 
 
 def indicator_page(target_code: str, year: int | None = None, plan_code: str = DEFAULT_PLAN, *, actor: Actor,
@@ -41,4 +49,5 @@ def indicator_page(target_code: str, year: int | None = None, plan_code: str = D
             counted[level_code(r)] = counted.get(level_code(r), 0) + 1
     province = next((cell(r, lang) for r in rows if r.region_code == root), None)
     return IndicatorPage(ctx.meta.code, target, target.name(lang), chosen, ctx.years, province, cities,
-                         [(level(c, lang), n) for c, n in counted.items()], report.illustrative, ctx.version.key)
+                         [(level(c, lang), n) for c, n in counted.items()], report.illustrative, ctx.version.key,
+                         scope_key(actor))

@@ -17,6 +17,7 @@ from ecer.services.dashboard.common import (
     figure,
     index_rows,
     pick_year,
+    scope_key,
     scoped_rows,
 )
 from ecer.services.dashboard.levels import COUNTED, Level, level, level_code, level_of
@@ -69,6 +70,7 @@ class Overview:
     cards: list[Card]
     illustrative: bool
     data_version: str
+    scope: str = "all"  # which regions the actor sees ("all" or a digest): part of any cache key of the page
     notes: list[str] = field(default_factory=list)
 
 
@@ -132,14 +134,5 @@ def overview(plan_code: str = DEFAULT_PLAN, indicator: str | None = None, year: 
         indicators=[(t.code, t.name(lang)) for t in ctx.meta.targets], province=province, cities=cities,
         ranking=ranked, counts=[(level(code, lang), n) for code, n in counted.items()],
         cards=_cards(ctx, chosen, card_region, lang), illustrative=report.illustrative,
-        data_version=ctx.version.key, notes=report.notes)
+        data_version=ctx.version.key, notes=report.notes, scope=scope_key(actor))
 
-
-def has_reported_year(plan_code: str = DEFAULT_PLAN, *, actor: Actor) -> bool:
-    """Is there a plan with at least one year of approved data to show (a fresh install has none)?"""
-    from ecer.services.errors import NotFound
-
-    try:
-        return bool(context(plan_code).years)
-    except NotFound:
-        return False
