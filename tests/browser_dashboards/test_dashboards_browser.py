@@ -41,6 +41,10 @@ def demo(transactional_db: None, settings: Any) -> None:
     import_statistics(illustrative_dataset(), illustrative=True)
     decompose_from_database("sichuan-14fyp")
     ensure_demo_accounts()
+    from ecer.services.dashboard.cache import warm
+    from ecer.services.dashboard.common import context
+
+    warm("sichuan-14fyp", context("sichuan-14fyp").years)  # as `ecer demo` precomputes at set-up
 
 
 @pytest.fixture
@@ -61,6 +65,7 @@ class Session:
     def __init__(self, browser: Any, base: str, width: int, user: str = "province") -> None:
         self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
         self.page = self.context.new_page()
+        self.page.set_default_timeout(90_000)  # a shared 2-core machine; pages are precomputed
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error"
                      else None)

@@ -73,7 +73,12 @@
           })
         }]
       });
-      chart.on("click", function (p) { var r = byCode[p.name]; if (r) { window.location.assign(r.href); } });
+      // Navigate after ECharts has finished handling the click (leaving inside its handler let it
+      // touch a half-torn-down hover state).
+      chart.on("click", function (p) {
+        var r = byCode[p.name];
+        if (r) { window.setTimeout(function () { window.location.assign(r.href); }, 0); }
+      });
       el.dataset.ready = "true";
     }).catch(function (err) { el.textContent = String(err); });
   }
