@@ -150,7 +150,7 @@ def update_docs(engine: str, years: list[int], figures: list[tuple[str, str, int
     end = text.find("\n## ", start)
     section = text[start:end] if end != -1 else text[start:]
     marker = f"<!-- {engine} -->"
-    lines = [marker, f"**{engine}** — run {time.strftime('%Y-%m-%d %H:%M')} UTC with "
+    lines = [marker, f"**{engine}** — run {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC with "
              f"`python benchmarks/bench_dashboards.py --update-docs`"
              f"{' (ECER_DATABASE_URL=postgres://…)' if engine == 'postgresql' else ''}; demo data, "
              f"reported years {years[0]}–{years[-1]}; " + "; ".join(f"{k}: {v}" for k, v in info.items()) + ".", "",
