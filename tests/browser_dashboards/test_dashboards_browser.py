@@ -31,15 +31,16 @@ def demo(transactional_db: None, settings: Any) -> None:
     from ecer.cli.demo import illustrative_dataset
     from ecer.masterdata.services.accounts import ensure_demo_accounts
     from ecer.masterdata.services.catalogs import load_catalogs
-    from ecer.masterdata.services.decomposition import decompose_from_database
     from ecer.masterdata.services.imports import import_statistics
     from ecer.masterdata.services.plans import load_plan_into_db
+    from ecer.services.actor import system_actor
+    from ecer.services.decompose import decompose_from_database
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_catalogs()  # as `ecer demo` leaves the database
     load_plan_into_db("sichuan-14fyp")
     import_statistics(illustrative_dataset(), illustrative=True)
-    decompose_from_database("sichuan-14fyp")
+    decompose_from_database("sichuan-14fyp", actor=system_actor())
     ensure_demo_accounts()
     from ecer.services.dashboard.cache import warm
     from ecer.services.dashboard.common import context

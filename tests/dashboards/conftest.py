@@ -15,14 +15,15 @@ def load_demo() -> None:
     from ecer.cli.demo import illustrative_dataset
     from ecer.masterdata.services.accounts import ensure_demo_accounts
     from ecer.masterdata.services.catalogs import load_catalogs
-    from ecer.masterdata.services.decomposition import decompose_from_database
     from ecer.masterdata.services.imports import import_statistics
     from ecer.masterdata.services.plans import load_plan_into_db
+    from ecer.services.actor import system_actor
+    from ecer.services.decompose import decompose_from_database
 
     load_catalogs()
     load_plan_into_db(PLAN)
     import_statistics(illustrative_dataset(), illustrative=True)
-    decompose_from_database(PLAN)
+    decompose_from_database(PLAN, actor=system_actor())
     ensure_demo_accounts()
 
 
