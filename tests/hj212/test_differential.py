@@ -226,3 +226,71 @@ def test_crc_every_length_and_alignment() -> None:
             assert new_crc.hj212_crc(piece) == ref_crc.hj212_crc(piece)
             assert new_crc.hj212_crc(memoryview(piece)) == ref_crc.hj212_crc(piece)
             assert new_crc.modbus_crc(piece) == ref_crc.modbus_crc(piece)
+
+
+# -- compiled fast path (ecer.hj212._speedups) against the pure codec ------------------------------
+# The tests above already run the compiled path (ecer.hj212.parse and Packet.measurements use it when
+# built) against the frozen reference; these compare it with the pure codec of today directly.
+
+def compiled_vs_pure(stream: bytes) -> None:
+    from ecer.hj212.parser import parse as pure_parse
+
+    framer = Framer()
+    events = framer.feed(stream) + framer.flush()
+    for event in events:
+        if isinstance(event, Frame):
+            for mode in (CrcMode.STANDARD, CrcMode.ACCEPT_MODBUS):
+                assert outcome(parse, event, mode) == outcome(_pure_with_pure_rows(pure_parse), event, mode)
+
+
+def _pure_with_pure_rows(pure_parse: Any) -> Any:
+    class _PureRows:
+        def __init__(self, packet: Any) -> None:
+            self._p = packet
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._p, name)
+
+        def measurements(self) -> Any:
+            return self._p.pure_measurements()
+
+    return lambda frame, crc_mode: _PureRows(pure_parse(frame, crc_mode=crc_mode))
+
+
+def test_the_compiled_codec_is_built() -> None:
+    """Installs build it (setup.py, Cython + the system C compiler); ECER_PURE_CODEC=1 opts out."""
+    import os
+
+    from ecer.hj212 import COMPILED
+
+    assert COMPILED or os.environ.get("ECER_PURE_CODEC"), "ecer.hj212._speedups was not built"
+
+
+def test_compiled_agrees_with_pure_on_mutated_traffic_and_random_packets() -> None:
+    stream, _ = _bench().make_stream(1000, seed=11)
+    compiled_vs_pure(stream)
+    rng = random.Random(13)
+    packets = [p + b"\r\n" for p in stream.split(b"\r\n") if p]
+    for _ in range(2000):
+        compiled_vs_pure(mutate(rng, rng.choice(packets)))
+    for _ in range(3000):
+        body = random_data(rng).encode("utf-8")
+        compiled_vs_pure(b"##%04d" % len(body) + body + ref_crc.crc_text(body) + b"\r\n")
+    for st_value in (b"\x00\x00", b"", b"32"):  # issue 7, 1.6 on both paths
+        body = b"QN=1;ST=" + st_value + b";CN=2011;PW=1;MN=X;Flag=5;CP=&&DataTime=20250101000000;a-Rtd=1&&"
+        compiled_vs_pure(b"##%04d" % len(body) + body + ref_crc.crc_text(body) + b"\r\n")
+
+
+def test_compiled_rows_of_built_packets() -> None:
+    rng = random.Random(77)
+    for _ in range(3000):
+        p = new_packet.Packet(st="32", cn="2011", mn="M", pw=None, qn=None, flag=None, pnum=None, pno=None,
+                              cp=random_cp(rng), header=(), data="", edition=new_packet.Edition.HJ212_2017,
+                              crc_kind=new_crc.CrcKind.STANDARD)
+        results = []
+        for fn in (p.measurements, p.pure_measurements):
+            try:
+                results.append(("ok", rows_key(fn())))
+            except Hj212Error as exc:
+                results.append(("error", str(exc.reason), exc.detail))
+        assert results[0] == results[1]

@@ -19,6 +19,10 @@ TRAFFIC_KEYS = 5000  # distinct (verdict, address, reason) per status interval; 
 TRAFFIC_SAMPLES = 5  # recent examples kept per traffic row
 SAMPLE_BYTES = 200  # of each example
 SECURITY_EVENTS = 1000  # per status interval; beyond that only a count is written
+# New unknown-MN QuarantinedDevice rows per status interval: a flood of invented MNs must not hold the
+# database's write lock (web logins wait on it) nor push real evidence off the page; every packet is
+# still counted per address in RejectedTraffic.
+UNKNOWN_MN_ROWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,7 @@ class StatusBuffer:
         self._quarantine: dict[tuple[str, str], _Quarantine] = {}
         self._traffic: dict[tuple[str, str, str], _Traffic] = {}
         self._events: list[dict[str, object]] = []
+        self._unknown_rows = 0
         self.events_dropped = 0
 
     def traffic(self, verdict: str, address: str, reason: str, mn: str, raw: bytes) -> None:
@@ -139,7 +144,12 @@ class StatusBuffer:
     def quarantined(self, mn: str, reason: str, peer: str) -> None:
         now = dt.datetime.now(dt.UTC)
         with self._lock:
-            q = self._quarantine.setdefault((mn, reason), _Quarantine())
+            q = self._quarantine.get((mn, reason))
+            if q is None:
+                if reason == "unknown_mn" and self._unknown_rows >= UNKNOWN_MN_ROWS:
+                    return
+                self._unknown_rows += reason == "unknown_mn"
+                q = self._quarantine[(mn, reason)] = _Quarantine()
             q.count += 1
             q.first_seen = q.first_seen or now
             q.last_seen = now
@@ -149,6 +159,7 @@ class StatusBuffer:
         with self._lock:
             status, self._status = self._status, {}
             quarantine, self._quarantine = self._quarantine, {}
+            self._unknown_rows = 0
             traffic, self._traffic = self._traffic, {}
             events, self._events = self._events, []
         return status, quarantine, traffic, events

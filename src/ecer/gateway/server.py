@@ -339,7 +339,10 @@ class Gateway:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         server = await loop.create_server(lambda: Connection(self), self.config.host, self.config.port,
-                                          backlog=4096, reuse_address=True, reuse_port=self.config.reuse_port or None,
+                                          # asyncio accepts up to `backlog` sockets per wake-up before
+                                          # the cap closes any: keep that burst inside the headroom
+                                          backlog=max(16, min(4096, self.config.guard.fd_headroom // 2)),
+                                          reuse_address=True, reuse_port=self.config.reuse_port or None,
                                           ssl=self._tls(), ssl_handshake_timeout=10 if self._tls() else None)
         port = server.sockets[0].getsockname()[1]
         log.info("listening on %s:%d%s (%d registered devices, at most %d connections, %d per address)",

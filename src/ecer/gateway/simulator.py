@@ -264,11 +264,17 @@ class Simulator:
     def connected(self) -> int:
         return sum(1 for lg in self.loggers if lg.transport is not None and not lg.transport.is_closing())
 
+    def request_stop(self) -> None:
+        """End run() early (call on the simulator's loop); the last acks are still drained."""
+        stop = getattr(self, "_run_stop", None)
+        if stop is not None:
+            stop.set()
+
     async def run(self, duration: float | None) -> SimStats:
         """Run for `duration` seconds, or (None) until SIGTERM/SIGINT; then drain the last acks."""
         self._t0 = time.monotonic()
         tasks = [asyncio.create_task(lg.run()) for lg in self.loggers]
-        stop = asyncio.Event()
+        stop = self._run_stop = asyncio.Event()
         if duration is None:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):

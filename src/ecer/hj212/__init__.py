@@ -31,11 +31,12 @@ from ecer.hj212.crc import CrcKind, CrcMode, crc_text, hj212_crc, modbus_crc
 from ecer.hj212.errors import Hj212Error, Reason
 from ecer.hj212.framer import DEFAULT_MAX_FRAME_BYTES, Frame, FrameEvent, Framer, Rejected, frames_from_lines
 from ecer.hj212.packet import Edition, Measurement, Packet, parse_time
-from ecer.hj212.parser import check_crc, frame_from_bytes, parse
+from ecer.hj212.accel import COMPILED, parse
+from ecer.hj212.parser import check_crc, frame_from_bytes
 from ecer.hj212.reassembly import Incomplete, Reassembler, merge_parts
 
 __all__ = [
-    "DEFAULT_MAX_FRAME_BYTES", "CrcKind", "FactorCode", "Incomplete", "Reassembler", "describe_factor",
+    "COMPILED", "DEFAULT_MAX_FRAME_BYTES", "CrcKind", "FactorCode", "Incomplete", "Reassembler", "describe_factor",
     "factor_codes", "merge_parts", "normalise_factor", "CrcMode", "Edition", "Frame", "FrameEvent", "Framer", "Hj212Error",
     "Measurement", "Packet", "Reason", "Rejected", "build_command", "build_data_ack", "build_execution_reply",
     "build_fetch_history", "build_notify_reply", "build_packet", "build_request_reply", "build_set_rtd_interval",

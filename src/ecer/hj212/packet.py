@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -92,6 +93,12 @@ class Packet:
         """Measurement rows. `DataTime` applies to the groups after it, so packets holding several
         records (several DataTime groups) give each row its own time. `-Flag` and `-SampleTime`
         attach to the factor's rows under the same DataTime, wherever they appear."""
+        if _compiled_rows is not None:
+            return _compiled_rows(self.cp)
+        return self.pure_measurements()
+
+    def pure_measurements(self) -> list[Measurement]:
+        """measurements() in pure Python: the reference the compiled path is compared with."""
         rows: list[Measurement] = []
         for record in _records(self.cp):
             _record_rows(*record, rows)
@@ -181,3 +188,19 @@ def parse_time(text: str) -> datetime:
                         int(text[12:14]), int(text[14:17]) * 1000 if n == 17 else 0)
     except ValueError as exc:
         raise Hj212Error(Reason.BAD_DATATIME, f"time {text!r}: {exc}") from None
+
+
+def _load_compiled_rows() -> Callable[[tuple[CpGroup, ...]], list[Measurement]] | None:
+    """The compiled rows() of ecer.hj212._speedups, unless absent or ECER_PURE_CODEC is set."""
+    import os
+
+    if os.environ.get("ECER_PURE_CODEC"):
+        return None
+    try:
+        from ecer.hj212._speedups import rows  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return rows  # type: ignore[no-any-return]
+
+
+_compiled_rows = _load_compiled_rows()
