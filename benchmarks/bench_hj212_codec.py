@@ -27,8 +27,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ecer.hj212 import COMPILED, Frame, Framer, Hj212Error, build_packet, hj212_crc, parse
-from ecer.hj212.parser import parse as pure_parse
 from ecer.hj212.crc import _HJ_TABLE
+from ecer.hj212.parser import parse as pure_parse
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
