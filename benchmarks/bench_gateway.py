@@ -52,7 +52,9 @@ def open_sockets(pid: int) -> int:
 class Gateway:
     def __init__(self, env: dict[str, str], data_dir: Path, port: int, *extra: str) -> None:
         cmd = [sys.executable, "-m", "ecer", "hj212", "serve", "--port", str(port), "--data-dir", str(data_dir),
-               "--idle-timeout", "600", *extra]
+               "--idle-timeout", "600",
+               # every simulated logger connects from 127.0.0.1: lift the per-address cap (default 256)
+               "--max-connections-per-address", "100000", *extra]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.proc.stdout is not None and "listening" in self.proc.stdout.readline()
         self.pid = self.proc.pid

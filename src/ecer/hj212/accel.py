@@ -9,6 +9,7 @@ logged once. `ecer.hj212.parser.parse` is always the pure reference.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from types import ModuleType
@@ -24,12 +25,11 @@ log = logging.getLogger(__name__)
 def _load() -> ModuleType | None:
     if os.environ.get("ECER_PURE_CODEC"):
         return None
-    try:
-        from ecer.hj212 import _speedups  # type: ignore[attr-defined]
+    try:  # by name: the module exists only where the install compiled it
+        return importlib.import_module("ecer.hj212._speedups")
     except ImportError as exc:
         log.info("compiled HJ 212 codec not available (%s): using the pure-Python codec", exc)
         return None
-    return _speedups  # type: ignore[no-any-return]
 
 
 speedups = _load()

@@ -196,11 +196,14 @@ def _load_compiled_rows() -> Callable[[tuple[CpGroup, ...]], list[Measurement]] 
 
     if os.environ.get("ECER_PURE_CODEC"):
         return None
-    try:
-        from ecer.hj212._speedups import rows  # type: ignore[import-not-found]
+    import importlib
+
+    try:  # by name: the module exists only where the install compiled it
+        rows: Callable[[tuple[CpGroup, ...]], list[Measurement]] = importlib.import_module(
+            "ecer.hj212._speedups").rows
     except ImportError:
         return None
-    return rows  # type: ignore[no-any-return]
+    return rows
 
 
 _compiled_rows = _load_compiled_rows()
