@@ -73,3 +73,18 @@ def test_database_range_errors_are_400_not_500(province: User, client: Client, m
     response = client.get("/api/observations")
     assert response.status_code == 400
     assert "out of the range" in response.json()["detail"]
+
+
+def test_page_urls_with_huge_numbers_are_400_not_500(province: User, client: Client) -> None:
+    from django.urls import get_resolver
+
+    client.force_login(province)
+    client.raise_request_exception = False
+    huge = "99999999999999999999999"
+    paths = [f"/data/batches/{huge}/", f"/data/observations/{huge}/", f"/decomposition/{huge}/",
+             f"/why/510000/energy_intensity/{huge}/", f"/jobs/{huge}/"]
+    known = {str(p.pattern) for p in get_resolver().url_patterns}
+    assert known  # the URLs above exist in this version's URLconf or answer 404
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in {400, 404}, (path, response.status_code)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "ecer.web.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ecer.site.badinput.BadNumberMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
