@@ -64,11 +64,11 @@ def test_database_range_errors_are_400_not_500(province: User, client: Client, m
 
     import ecer.masterdata.api as masterdata_api
 
-    def boom(*args: object) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
         raise OverflowError("Python int too large to convert to SQLite INTEGER") if exc == "overflow" \
             else DataError("integer out of range")
 
-    monkeypatch.setattr(masterdata_api, "current_observations", boom)
+    monkeypatch.setattr(masterdata_api.observations, "current_values", boom)
     client.force_login(province)
     response = client.get("/api/observations")
     assert response.status_code == 400
