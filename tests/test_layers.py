@@ -21,6 +21,7 @@ LAYERS = {
     # the columnar store (Parquet segments queried with DuckDB) lives with the gateway that writes it,
     # but is a store: the monitoring read side queries it
     "ecer.gateway.lake": 1, "ecer.gateway.segments": 1,
+    "ecer.analytics": 1,  # roll-ups over the lake (no Django), read by the monitoring services
     "ecer.services": 2,
     "ecer.cli": 3, "ecer.web": 3, "ecer.site": 3, "ecer.gateway": 3, "ecer.__main__": 3,
 }

@@ -23,6 +23,7 @@ COMMANDS = [
     ("ecer.cli.manage", "manage"),
     ("ecer.cli.audit", "audit"),
     ("ecer.cli.token", "token"),
+    ("ecer.cli.monitoring", "monitoring"),
 ]
 
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ecer.monitoring.charts import trend_svg
 from ecer.services import monitoring
-from ecer.services.actor import actor_from_request
+from ecer.services import monitoring_analytics as analytics
+from ecer.services.actor import PermissionDenied, actor_from_request
 from ecer.services.errors import NotFound
 
 
@@ -37,3 +42,59 @@ def device_detail(request: HttpRequest, mn: str) -> HttpResponse:
     except NotFound as err:
         raise Http404(str(err)) from err
     return render(request, "monitoring/device_detail.html", _context(detail))
+
+
+# -- pages over the roll-ups (ecer.analytics): a point's trend and tables, emissions, data quality --
+WINDOWS = {"hourly": dt.timedelta(days=2), "daily": dt.timedelta(days=31), "monthly": dt.timedelta(days=366)}
+
+
+def _int(request: HttpRequest, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except ValueError:
+        return default
+
+
+@login_required
+def point_rollups(request: HttpRequest, mn: str) -> HttpResponse:
+    period = request.GET.get("period", "hourly")
+    period = period if period in WINDOWS else "hourly"
+    try:
+        end = dt.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = timezone.localdate()
+    try:
+        data = analytics.point_rollups(mn, period, end - WINDOWS[period], end, actor=actor_from_request(request))
+    except PermissionDenied as exc:
+        raise Http404("unknown MN") from exc
+    time_col = {"hourly": "hour", "daily": "day", "monthly": "month"}[period]
+    factors = sorted({r["factor"] for r in data.rows})
+    charts = []
+    for factor in factors:
+        series = [r for r in data.rows if r["factor"] == factor]
+        pts = [(r[time_col] if isinstance(r[time_col], dt.datetime) else dt.datetime.combine(r[time_col], dt.time()),
+                r["avg"], bool(r["n_invalid"])) for r in series]
+        lower, upper = data.limits.get(factor, (None, None))
+        charts.append({"factor": factor, "svg": mark_safe(trend_svg(pts, lower, upper, factor)),  # noqa: S308
+                       "limit": data.limits.get(factor)})
+    return render(request, "monitoring/point_rollups.html", {
+        "mn": mn, "info": data.info, "period": period, "rows": data.rows[-500:], "time_col": time_col,
+        "charts": charts, "periods": list(WINDOWS)})
+
+
+@login_required
+def emissions(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year, month = _int(request, "year", today.year), _int(request, "month", 0) or None
+    group = request.GET.get("group", "enterprise")
+    group = group if group in ("enterprise", "city", "point") else "enterprise"
+    rows = analytics.emissions(actor=actor_from_request(request), year=year, month=month, group=group)
+    return render(request, "monitoring/emissions.html", {"rows": rows, "year": year, "month": month, "group": group})
+
+
+@login_required
+def quality(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year, month = _int(request, "year", today.year), _int(request, "month", today.month)
+    rows = analytics.quality(actor=actor_from_request(request), year=year, month=month)
+    return render(request, "monitoring/quality.html", {"rows": rows, "year": year, "month": month})

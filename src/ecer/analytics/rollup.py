@@ -1,0 +1,108 @@
+"""The roll-ups, written once in Ibis: the same expressions run on DuckDB and on PySpark.
+
+hourly(measurements)  → one row per (mn, factor, hour): real-time readings counted by flag,
+                        min/avg/max of the valid ones, the logger's hourly average (2061 Avg, ZsAvg),
+                        the Cou it sent, bad-time readings, and the emission amount in kg
+daily(hourly)         → one row per (mn, factor, day); monthly(daily) → per (mn, factor, month)
+
+Averages of longer periods are weighted by the valid readings of each hour, so a daily average is
+the average of the day's valid readings, not an average of averages. Rules and units:
+docs/monitoring-analytics.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+from ibis import _
+
+from ecer.analytics.params import FLOW_FACTORS, INVALID_FLAGS, VALID_FLAG, AnalyticsParams
+
+FLAG_COLUMNS = {flag: f"n_flag_{flag.lower()}" for flag in INVALID_FLAGS}
+COUNT_COLUMNS = ["n_readings", "n_valid", "n_invalid", *FLAG_COLUMNS.values(), "n_negative", "n_bad_time",
+                 "n_zero_flow"]
+
+
+def _n(cond: Any) -> Any:
+    return cond.cast("int64").sum()
+
+
+def hourly(t: Any, now: dt.datetime, params: AnalyticsParams) -> Any:
+    """Hourly roll-up of a measurements table (lake schema) judged at `now` (logger local time)."""
+    late_ok = ibis.literal(now + dt.timedelta(hours=params.future_tolerance_hours))
+    early_ok = ibis.literal(now - dt.timedelta(days=params.max_age_days))
+    t = t.mutate(hour=t.data_time.truncate("h"), bad_time=(t.data_time > late_ok) | (t.data_time < early_ok))
+    rt = (t.cn == "2011") & (t.field == "Rtd") & ~t.bad_time
+    valid = rt & (t.flag == VALID_FLAG) & t.value.notnull()
+    hourly_cn = (t.cn == "2061") & ~t.bad_time
+    metrics = {
+        "n_readings": _n(rt),
+        "n_valid": _n(valid),
+        "n_invalid": _n(rt & (t.flag != VALID_FLAG)),
+        **{col: _n(rt & (t.flag == flag)) for flag, col in FLAG_COLUMNS.items()},
+        "n_negative": _n(valid & (t.value < 0)),
+        "n_bad_time": _n((t.cn == "2011") & (t.field == "Rtd") & t.bad_time),
+        "min": t.value.min(where=valid),
+        "avg": t.value.mean(where=valid),
+        "max": t.value.max(where=valid),
+        "sum_valid": t.value.sum(where=valid),
+        "hourly_avg": t.value.max(where=hourly_cn & (t.field == "Avg")),
+        "hourly_zs_avg": t.value.max(where=hourly_cn & (t.field == "ZsAvg")),
+        "cou_sent": t.value.max(where=hourly_cn & (t.field == "Cou")),
+    }
+    agg = t.group_by(["mn", "factor", "hour"]).aggregate(**metrics)
+    return _with_amounts(agg, params)
+
+
+def _with_amounts(agg: Any, params: AnalyticsParams) -> Any:
+    """Emission amount per hour in kg: the logger's Cou where sent, else concentration × flow × unit factor."""
+    flows = agg.filter(agg.factor.isin(list(FLOW_FACTORS.values()))).select(
+        mn=_.mn, hour=_.hour, flow=ibis.coalesce(_.hourly_avg, _.avg))
+    joined = agg.left_join(flows, ["mn", "hour"]).select(agg, flows.flow)
+    conc = ibis.coalesce(joined.hourly_avg, joined.avg)
+    per_hour = ibis.cases((joined.factor.startswith("w"), params.kg_per_hour("water")),
+                          else_=params.kg_per_hour("air"))
+    is_flow = joined.factor.isin(list(FLOW_FACTORS.values()))
+    computed = conc * joined.flow * per_hour
+    return joined.mutate(
+        amount_kg=ibis.cases((is_flow, ibis.null("float64")), else_=ibis.coalesce(joined.cou_sent, computed)),
+        amount_source=ibis.cases((is_flow, ibis.null("string")),
+                                 (joined.cou_sent.notnull(), "cou"),
+                                 (computed.notnull(), "concentration_x_flow"), else_=ibis.null("string")),
+        n_zero_flow=ibis.cases(((joined.flow == 0) & (conc > 0) & ~is_flow, 1), else_=0).cast("int64"),
+    )
+
+
+def _period(t: Any, key: str, period: Any) -> Any:
+    t = t.mutate(**{key: period})
+    return t.group_by(["mn", "factor", key]).aggregate(
+        **{col: t[col].sum() for col in COUNT_COLUMNS},
+        hours=t.count(),
+        min=t["min"].min(),
+        max=t["max"].max(),
+        sum_valid=t.sum_valid.sum(),
+        amount_kg=t.amount_kg.sum(),
+        amount_hours=t.amount_kg.notnull().cast("int64").sum(),
+    ).mutate(avg=_.sum_valid / ibis.cases((_.n_valid > 0, _.n_valid.cast("float64")), else_=ibis.null("float64")))
+
+
+def daily(hourly_table: Any) -> Any:
+    """Daily roll-up from hourly rows (`hours` = hours with data; `amount_hours` = hours with an amount)."""
+    return _period(hourly_table, "day", hourly_table.hour.date())
+
+
+def monthly(daily_table: Any) -> Any:
+    """Monthly roll-up from daily rows: the same sums (`hours` adds the days' hours)."""
+    t = daily_table.mutate(hours_in=daily_table.hours)
+    t = t.mutate(month=t.day.truncate("M"))
+    return t.group_by(["mn", "factor", "month"]).aggregate(
+        **{col: t[col].sum() for col in COUNT_COLUMNS},
+        hours=t.hours_in.sum(),
+        min=t["min"].min(),
+        max=t["max"].max(),
+        sum_valid=t.sum_valid.sum(),
+        amount_kg=t.amount_kg.sum(),
+        amount_hours=t.amount_hours.sum(),
+    ).mutate(avg=_.sum_valid / ibis.cases((_.n_valid > 0, _.n_valid.cast("float64")), else_=ibis.null("float64")))

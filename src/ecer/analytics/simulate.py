@@ -1,0 +1,114 @@
+"""Simulated loggers for a month, compressed in time, with their ground truth (tests, benchmarks).
+
+Each point sends a real-time reading of each factor every `interval_s` seconds of DataTime and an
+hourly record (2061 Avg = the mean of the hour's valid real-time values; for some hours also the
+pollutant's Cou in kg). The generator drops whole hours (gaps), marks some readings invalid (flag
+D), freezes one sensor for a stretch (stuck), sends a few negative and future-dated readings, and
+re-sends an earlier day (duplicates, which the lake must refuse). It computes, in plain Python and
+independently of the roll-ups, what the month's totals and rates must be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ecer.analytics.params import AnalyticsParams
+from ecer.gateway.lake import LakeRow
+
+RX = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+POINTS = {"water": ("w00000", [("w01018", 40.0), ("w21003", 3.0)], 20.0),
+          "air": ("a00000", [("a21026", 60.0), ("a21002", 90.0)], 50000.0)}
+
+
+@dataclass
+class Truth:
+    amount_kg: dict[tuple[str, str], float] = field(default_factory=dict)  # (mn, factor) → month kg
+    received: dict[str, int] = field(default_factory=dict)  # real-time packets per MN
+    readings: dict[str, int] = field(default_factory=dict)
+    valid: dict[str, int] = field(default_factory=dict)
+    bad_time: dict[str, int] = field(default_factory=dict)
+    negative: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Spec:
+    mn: str
+    kind: str
+    seed: int
+
+
+def specs(n: int) -> list[Spec]:
+    return [Spec(f"SIMMONTH{i:016d}", "water" if i % 2 == 0 else "air", 1000 + i) for i in range(n)]
+
+
+def simulate_day(spec: Spec, day: dt.date, interval_s: int, truth: Truth, params: AnalyticsParams) -> list[LakeRow]:
+    """One DataTime day of one logger; adds the day's ground truth to `truth`."""
+    rng = random.Random(f"{spec.seed}-{day}")
+    flow_code, pollutants, flow_typical = POINTS[spec.kind]
+    per_hour = 3600 // interval_s
+    k = params.kg_per_hour(spec.kind)
+    rows: list[LakeRow] = []
+    for hour in range(24):
+        if rng.random() < 0.03 and day.day != 7:  # a gap: nothing at all this hour (7 March: the stuck day)
+            continue
+        start = dt.datetime.combine(day, dt.time(hour))
+        series = {code: [] for code in [flow_code, *(p for p, _ in pollutants)]}
+        for i in range(per_hour):
+            at = start + dt.timedelta(seconds=i * interval_s)
+            truth.received[spec.mn] = truth.received.get(spec.mn, 0) + 1
+            invalid = rng.random() < 0.05
+            for code, typical in [(flow_code, flow_typical), *pollutants]:
+                value = round(max(0.0, rng.gauss(typical, typical / 5)), 3)
+                if code == pollutants[0][0] and day.day == 7 and 8 <= hour < 16:
+                    value = 12.5  # a frozen sensor: stuck for 8 hours
+                negative = code == pollutants[1][0] and not invalid and rng.random() < 0.002
+                if negative:
+                    value = -0.5
+                rows.append(LakeRow(spec.mn, "32", "2011", at, code, "Rtd", value, f"{value}",
+                                    "D" if invalid else "N", RX, 1, code))
+                truth.readings[spec.mn] = truth.readings.get(spec.mn, 0) + 1
+                if not invalid:
+                    truth.valid[spec.mn] = truth.valid.get(spec.mn, 0) + 1
+                    truth.negative[spec.mn] = truth.negative.get(spec.mn, 0) + int(negative)
+                    series[code].append(value)
+        means = {code: (sum(v) / len(v) if v else None) for code, v in series.items()}
+        for code, mean in means.items():
+            if mean is not None:
+                rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Avg", mean, "", "N", RX, 1, code))
+        rows += _hour_amounts(spec, start, [p for p, _ in pollutants], means, means[flow_code], k, rng, truth)
+    return rows
+
+
+def _hour_amounts(spec: Spec, start: dt.datetime, pollutants: list[str], means: dict[str, float | None],
+                  flow: float | None, k: float, rng: random.Random, truth: Truth) -> list[LakeRow]:
+    """Cou rows of the hour (sent for some hours), and each pollutant's true amount of the hour."""
+    rows = []
+    for code in pollutants:
+        conc = means[code]
+        if rng.random() < 0.2:  # this hour the logger also sends the pollutant's amount (Cou, kg)
+            cou = round(rng.uniform(0.1, 5.0), 4)
+            rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Cou", cou, "", "N", RX, 1, code))
+            amount = cou
+        elif conc is not None and flow is not None:
+            amount = conc * flow * k
+        else:
+            continue
+        truth.amount_kg[(spec.mn, code)] = truth.amount_kg.get((spec.mn, code), 0.0) + amount
+    return rows
+
+
+def future_rows(spec: Spec, now: dt.datetime, truth: Truth) -> list[LakeRow]:
+    """Real-time readings dated a day after `now` (a logger clock gone wrong): flagged, never summed."""
+    at = now + dt.timedelta(days=1)
+    truth.bad_time[spec.mn] = truth.bad_time.get(spec.mn, 0) + 1
+    return [LakeRow(spec.mn, "32", "2011", at, POINTS[spec.kind][1][0][0], "Rtd", 1.0, "1.0", "N", RX, 1, "")]
+
+
+def month_days(year: int, month: int) -> Iterator[dt.date]:
+    day = dt.date(year, month, 1)
+    while day.month == month:
+        yield day
+        day += dt.timedelta(days=1)
