@@ -75,8 +75,8 @@ def test_every_problem_is_collected_with_row_and_field(tmp_path: Path) -> None:
         ("row 6", "value", "value is empty"),
         ("row 7", "year", "outside 1949–2100"),
         ("row 9", "variable", "duplicate of row 8"),
-        ("row 10", "value", "gdp_current must be positive"),
-        ("row 11", "value", "industrial_va_current must be positive"),
+        ("row 10", "value", "gdp_current = 0 is outside the valid range (0, 2000000]"),
+        ("row 11", "value", "industrial_va_current = -3 is outside the valid range (0, 1000000]"),
         (
             "row 12",
             "value",

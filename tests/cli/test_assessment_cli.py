@@ -95,7 +95,7 @@ def test_decompose_names_missing_and_impossible_cities(tmp_path: Path) -> None:
     assert code == 1 and "region 511800" in out and "no base-year data" in out
     _write_stats(path, zero_energy="510300")  # caught by the statistics parser: names the row
     code, out = _run("decompose", "--data", str(path), "--reduction", "14", *YEARS_ARGS)
-    assert code == 1 and "field 'value': energy_total must be positive, got 0" in out
+    assert code == 1 and "field 'value': energy_total = 0 is outside the valid range (0, 1000000] 10k_tce" in out
     _write_stats(path, no_energy="510300")  # a city without base-year energy: named by the decomposition
     code, out = _run("decompose", "--data", str(path), "--reduction", "14", *YEARS_ARGS)
     assert code == 1 and "region 510300" in out and "energy_10k_tce must be a positive number" in out

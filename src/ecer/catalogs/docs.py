@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ecer.catalogs.factors import load_co2_fuel_factors, load_energy_factors, load_grid_factors
+from ecer.catalogs.plausibility import load_ratio_checks
 from ecer.catalogs.regions import load_regions
 from ecer.catalogs.statistics import (
     INDEX_GROWTH_RATE_THRESHOLD,
     OPTIONAL_COLUMNS,
-    POSITIVE_VARIABLES,
     STAT_COLUMNS,
     YEAR_RANGE,
 )
@@ -98,12 +98,36 @@ def _regions() -> str:
 
 def _variables() -> str:
     table = _table(
-        ["code", "name_zh", "name_en", "unit", "kind", "definition", "source"],
-        ((v.code, v.name_zh, v.name_en, v.unit, v.kind, v.definition, v.source) for v in load_variables()),
+        ["code", "name_zh", "name_en", "unit", "kind", "valid range", "yoy change needing a reason (%)",
+         "definition", "source"],
+        ((v.code, v.name_zh, v.name_en, v.unit, v.kind, "" if v.valid_range.unbounded else str(v.valid_range),
+          "" if v.yoy_change_pct is None else f"±{v.yoy_change_pct:g}", v.definition, v.source)
+         for v in load_variables()),
     )
     return (
         "## Statistical variables (`variables.csv`)\n\nA region-year observation is a value of one of "
-        f"these variables, in exactly this unit.\n\n{table}"
+        f"these variables, in exactly this unit.\n\n{table}\n{_plausibility()}"
+    )
+
+
+def _plausibility() -> str:
+    ratios = _table(
+        ["code", "name_zh", "name_en", "ratio", "band (soft)", "source"],
+        ((r.code, r.name_zh, r.name_en, f"{r.numerator} / {r.denominator} × {r.factor:g} ({r.unit})", str(r.band),
+          r.source) for r in load_ratio_checks()),
+    )
+    return (
+        "### Plausibility checks (合理性校验)\n\n"
+        "- **valid range** (`valid_range`, interval notation: `[` `]` inclusive, `(` `)` exclusive, an empty "
+        "bound is open): a value outside is a **hard** violation. A statistics import and a submission are "
+        "refused with the row and the range named.\n"
+        "- **year-on-year change** (`yoy_change_pct`): a value that differs from the region's latest approved "
+        "value of the previous year by more than this many percent is a **soft** violation: it is stored only "
+        "with an explanation (a submission's explanation field, an import's `note` column), and the reviewer "
+        "sees both the finding and the explanation. Empty: no check (indices, cumulative amounts).\n"
+        "- **ratios** (`plausibility_ratios.csv`): two variables of the same region-year whose ratio must lie in a "
+        "band; soft like the year-on-year change.\n\n"
+        f"{ratios}"
     )
 
 
@@ -169,7 +193,7 @@ def _statistics_layout() -> str:
         "is loaded from a file with any problem. Checked: missing or unknown column; unknown region; unknown "
         "variable; unit different from the variable's unit (the message says which is expected); empty or "
         f"non-numeric value (no thousands separators); year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}; duplicate "
-        f"(region, year, variable); zero or negative {', '.join(sorted(POSITIVE_VARIABLES))}; an index (unit "
+        "(region, year, variable); a value outside the variable's `valid_range` (hard; see Plausibility checks); an index (unit "
         f"`index_prev_year_100`) below {INDEX_GROWTH_RATE_THRESHOLD:g}, which looks like a growth rate in "
         "percent (8.2 instead of 108.2); empty source; region_name not matching the code.\n\n"
         "`write_statistics_template(path)` writes an empty file: CSV header, or an XLSX workbook with sheets "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecer.catalogs._templates import write_template
+from ecer.catalogs.plausibility import check_range
 from ecer.catalogs.regions import RegionCatalog, load_regions
 from ecer.catalogs.variables import VariableCatalog, load_variables
 from ecer.errors import InputFileError, Problem
@@ -22,8 +23,6 @@ STAT_COLUMNS = ("region_code", "year", "variable", "value", "unit", "source", "n
 OPTIONAL_COLUMNS = ("region_name",)
 SHEET = "statistics"
 YEAR_RANGE = (1949, 2100)
-# Variables whose zero or negative value is certainly a mistake (they divide other figures).
-POSITIVE_VARIABLES = frozenset({"gdp_current", "industrial_va_current", "energy_total"})
 INDEX_UNIT = "index_prev_year_100"
 # An index (previous year = 100) below this is almost surely a growth rate typed in percent (8.2, not 108.2).
 INDEX_GROWTH_RATE_THRESHOLD = 50.0
@@ -187,9 +186,7 @@ class _RowChecker:
         return True
 
     def plausible(self, where: str, variable: str, unit: str, value: float) -> bool:
-        if variable in POSITIVE_VARIABLES and value <= 0:
-            self.out.add(where, f"{variable} must be positive, got {value:g}", "value")
-            return False
+        """The hard checks: the variable's valid range (variables.csv `valid_range`) and the index hint."""
         if unit == INDEX_UNIT and value < INDEX_GROWTH_RATE_THRESHOLD:
             self.out.add(
                 where,
@@ -197,6 +194,10 @@ class _RowChecker:
                 "previous year = 100, e.g. 108.2",
                 "value",
             )
+            return False
+        finding = check_range(variable, value, self.variables.get(variable).valid_range, unit)
+        if finding is not None:
+            self.out.add(where, finding.message_en, "value")
             return False
         return True
 

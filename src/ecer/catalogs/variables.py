@@ -5,6 +5,9 @@
 - stock: an amount at a point in time or cumulative since the base year; adds up across regions only;
 - index: previous year = 100; never added;
 - level: a rate or share in percent; never added.
+
+`valid_range` (interval notation, hard) and `yoy_change_pct` (soft) are the plausibility checks of
+`ecer.catalogs.plausibility`.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ecer.catalogs._csv import CsvRows, check_unit, known_unit_codes, read_package_csv, require
+from ecer.catalogs.plausibility import UNBOUNDED, ValidRange, parse_range
 
 KINDS = ("flow", "stock", "index", "level")
 VARIABLE_COLUMNS = ("code", "name_zh", "name_en", "unit", "kind", "definition", "source")
+#: Plausibility columns: present in the header, may be empty (empty = no check).
+CHECK_COLUMNS = ("valid_range", "yoy_change_pct")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,8 @@ class Variable:
     kind: str
     definition: str
     source: str
+    valid_range: ValidRange = UNBOUNDED
+    yoy_change_pct: float | None = None
 
     @property
     def additive_across_regions(self) -> bool:
@@ -69,12 +77,32 @@ def build_variables(rows: CsvRows) -> VariableCatalog:
         if row["code"] in seen:
             rows.problem(number, f"duplicate variable code '{row['code']}'", "code")
         seen.add(row["code"])
-        variables.append(Variable(*(row[name] for name in VARIABLE_COLUMNS)))
+        valid, yoy = _checks(rows, number, row)
+        variables.append(Variable(row["code"], row["name_zh"], row["name_en"], row["unit"], row["kind"],
+                                  row["definition"], row["source"], valid_range=valid, yoy_change_pct=yoy))
     rows.raise_if_problems()
     return VariableCatalog(variables)
+
+
+def _checks(rows: CsvRows, number: int, row: dict[str, str]) -> tuple[ValidRange, float | None]:
+    valid, yoy = UNBOUNDED, None
+    try:
+        valid = parse_range(row.get("valid_range", ""))
+    except ValueError as exc:
+        rows.problem(number, str(exc), "valid_range")
+    text = row.get("yoy_change_pct", "")
+    if text:
+        try:
+            yoy = float(text)
+        except ValueError:
+            rows.problem(number, f"not a number: '{text}'", "yoy_change_pct")
+        else:
+            if not yoy > 0:
+                rows.problem(number, f"must be a positive percentage, got '{text}'", "yoy_change_pct")
+    return valid, yoy
 
 
 @lru_cache(maxsize=1)
 def load_variables() -> VariableCatalog:
     """The bundled variables catalog (ecer/catalogs/data/variables.csv)."""
-    return build_variables(read_package_csv("variables.csv", VARIABLE_COLUMNS))
+    return build_variables(read_package_csv("variables.csv", VARIABLE_COLUMNS + CHECK_COLUMNS))

@@ -22,6 +22,7 @@ from django.db import transaction
 from ecer.catalogs.statistics import StatRow, read_statistics_file
 from ecer.errors import InputFileError, Problem
 from ecer.masterdata.models import ImportBatch, Observation, ObservationStatus, Region, Variable
+from ecer.masterdata.services.plausibility import previous_year_values, soft_findings
 
 #: Rows per INSERT statement (SQLite limits the number of bound parameters per statement).
 BULK_BATCH_SIZE = 500
@@ -74,7 +75,7 @@ def import_statistics(
     rows = read_statistics_file(path)  # raises InputFileError listing every problem in the file
     regions = {r.code: r for r in Region.objects.filter(code__in={row.region_code for row in rows})}
     variables = {v.code: v for v in Variable.objects.filter(code__in={row.variable for row in rows})}
-    problems = _check_against_db(path.name, rows, regions, variables)
+    problems = _check_against_db(path.name, rows, regions, variables) or _unexplained_changes(path.name, rows)
     if problems:
         raise InputFileError(problems)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -114,3 +115,28 @@ def _latest_versions(rows: list[StatRow], regions: dict[str, Region], variables:
         if key in wanted and (key not in latest or version > latest[key][1]):
             latest[key] = (pk, version, value, unit)
     return latest
+
+
+def _unexplained_changes(file_name: str, rows: list[StatRow]) -> list[Problem]:
+    """Soft plausibility findings (year-on-year change, ratio band) on rows without a note: the note is
+    the explanation a reviewer reads, so a surprising figure is imported only with one."""
+    in_file = {(r.region_code, int(r.year), r.variable): r for r in rows}
+    stored = previous_year_values(in_file)
+    groups: dict[tuple[str, int], dict[str, StatRow]] = {}
+    for row in rows:
+        groups.setdefault((row.region_code, int(row.year)), {})[row.variable] = row
+    problems: list[Problem] = []
+    for (region, year), by_variable in groups.items():
+        previous = {}
+        for variable in by_variable:
+            earlier = in_file.get((region, year - 1, variable))
+            value = earlier.value if earlier is not None else stored.get((region, year, variable))
+            if value is not None:
+                previous[variable] = float(value)
+        values = {v: float(r.value) for v, r in by_variable.items()}
+        for finding in soft_findings(year, values, previous):
+            row = by_variable[finding.variable]
+            if not (row.note or "").strip():
+                problems.append(Problem(file_name, _location(row), f"{finding.message_en}; the note column "
+                                        "is empty: explain the figure there", "note"))
+    return problems
