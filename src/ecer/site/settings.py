@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ecer.accounts",
     "ecer.web",
     "ecer.jobs",
+    "ecer.collection",
 ]
 
 MIDDLEWARE = [

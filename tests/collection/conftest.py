@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ecer.masterdata.models import Region
+from ecer.masterdata.services.catalogs import load_catalogs
+from ecer.services import submissions
+from ecer.services.actor import Actor, Role, system_actor
+
+GUANGYUAN, CHENGDU = "510800", "510100"
+
+
+def city_actor(code: str = GUANGYUAN, role: Role = Role.CITY_OPERATOR, name: str = "gy") -> Actor:
+    codes = frozenset(Region.objects.get_tree(Region.objects.get(code=code)).values_list("code", flat=True))
+    return Actor(username=name, role=role, region_code=code, region_codes=codes)
+
+
+def reviewer() -> Actor:
+    return Actor(username="rev", role=Role.PROVINCE_REVIEWER, region_code="510000")
+
+
+@pytest.fixture
+def period(db: None) -> str:
+    load_catalogs()
+    submissions.ensure_period(Actor("admin", Role.PROVINCE_ADMIN), "2024", 2024, dt.date(2099, 3, 31))
+    submissions.ensure_period(system_actor(), "2019", 2019, dt.date(2020, 3, 31), closed=True)
+    return "2024"
+
+
+#: Plausible values for every variable of annual_statistics (Guangyuan-sized).
+ANNUAL = {
+    "gdp_current": 1200.0, "gdp_index": 106.0, "energy_total": 600.0, "energy_raw_material": 20.0,
+    "renewable_electricity": 80.0, "industrial_va_current": 400.0, "industrial_va_index": 107.0,
+    "industrial_energy": 300.0, "industrial_water": 9000.0, "non_fossil_energy": 200.0, "cod_emission": 3.0,
+    "nh3n_emission": 0.3, "nox_emission": 1.5, "voc_emission": 1.2,
+}
