@@ -65,6 +65,11 @@ def _load_everything(reset: bool) -> None:
     _warm_dashboards()
     click.echo("评价考核 / assessment: ecer assess --period annual:2023 --measures demo "
                "(示例措施评分 illustrative reviewers' scores, 2021–2024)")
+    from ecer.services.submissions import ensure_demo_periods
+
+    periods = ensure_demo_periods()
+    click.echo("数据填报 / submissions: periods " + ", ".join(
+        f"{p.code} ({'closed' if p.closed else 'open, due ' + p.deadline.isoformat()})" for p in periods))
     devices = seed_demo_registry()
     click.echo(f"在线监测 / monitoring: {devices} illustrative devices registered")
 

@@ -627,3 +627,18 @@ def apply_upload(actor: Actor, submission_id: int, path: str, progress: Any) -> 
     progress(3, 3, "完成 / done")
     return {"submission_id": sub.pk, "cells": len(values), "hard": view.hard_count,
             "unexplained_soft": view.unexplained_soft_count}
+
+
+#: The demo's reporting periods (code, year, deadline, closed): 2024 open, 2023 closed.
+DEMO_PERIODS = (("2024", 2024, dt.date(2027, 3, 31), False), ("2023", 2023, dt.date(2024, 3, 31), True))
+
+
+def ensure_demo_periods() -> list[ReportingPeriod]:
+    """The illustrative reporting periods of `ecer demo` (示例): created once, left alone afterwards."""
+    made = []
+    for code, year, deadline, closed in DEMO_PERIODS:
+        period, _ = ReportingPeriod.objects.get_or_create(code=code, defaults={
+            "year": year, "deadline": deadline, "closed": closed, "name_zh": f"{year}年度数据填报（示例）",
+            "name_en": f"statistics for {year} (illustrative)"})
+        made.append(period)
+    return made

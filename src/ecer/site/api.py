@@ -9,6 +9,7 @@ INSTALLED_APPS), never from a CDN.
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from ecer.collection.api import router as collection_router
 from ecer.errors import InputFileError
 from ecer.jobs.api import router as jobs_router
 from ecer.masterdata.api import router as masterdata_router
@@ -24,6 +25,7 @@ api_errors.install(api)
 api.add_router("/", masterdata_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/jobs/", jobs_router)
+api.add_router("/collection/", collection_router)
 
 
 @api.exception_handler(PermissionDenied)

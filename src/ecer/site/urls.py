@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("monitoring/", include("ecer.monitoring.urls")),
     path("jobs/", include("ecer.jobs.urls")),
+    path("collection/", include("ecer.collection.urls")),
     path("", include("ecer.web.urls")),
 ]
