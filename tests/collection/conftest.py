@@ -36,3 +36,29 @@ ANNUAL = {
     "industrial_energy": 300.0, "industrial_water": 9000.0, "non_fossil_energy": 200.0, "cod_emission": 3.0,
     "nh3n_emission": 0.3, "nox_emission": 1.5, "voc_emission": 1.2,
 }
+
+
+def make_user(username: str, role: str, region_code: str | None) -> object:
+    from django.contrib.auth.models import Group, User
+
+    from ecer.masterdata.models import UserProfile
+
+    user = User.objects.create_user(username, password="pw-" + username)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    region = Region.objects.get(code=region_code) if region_code else None
+    UserProfile.objects.update_or_create(user=user, defaults={"region": region})
+    return user
+
+
+@pytest.fixture
+def people(period: str) -> dict[str, object]:
+    return {"gy": make_user("gy", "city_operator", GUANGYUAN), "cd": make_user("cd", "city_operator", CHENGDU),
+            "rev": make_user("rev", "province_reviewer", "510000"), "aud": make_user("aud", "auditor", None)}
+
+
+def client_for(username: str) -> object:
+    from django.test import Client
+
+    c = Client()
+    assert c.login(username=username, password="pw-" + username)
+    return c

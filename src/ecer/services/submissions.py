@@ -210,8 +210,9 @@ def _require_open_period(period: ReportingPeriod) -> None:
 
 
 def _findings(sub: Submission, values: Mapping[str, float | None]) -> tuple[list[Finding], dict[str, float]]:
+    """Plausibility findings of the present values, and the previous-year value of every cell."""
     present = {k: v for k, v in values.items() if v is not None}
-    previous = previous_year_values((sub.region.code, sub.period.year, k) for k in present)
+    previous = previous_year_values((sub.region.code, sub.period.year, k) for k in values)
     prev = {k[2]: v for k, v in previous.items()}
     return hard_findings(present) + soft_findings(sub.period.year, present, prev), prev
 
@@ -263,7 +264,8 @@ def _view(sub: Submission) -> SubmissionView:
     stored = {v.variable.code: v for v in sub.values.select_related("variable")}
     before = ({v.variable.code: v for v in sub.supersedes.values.select_related("variable")}
               if sub.supersedes_id else {})
-    findings, previous = _findings(sub, {k: v.value for k, v in stored.items()})
+    findings, previous = _findings(sub, {code: stored[code].value if code in stored else None
+                                         for code in kind.variables})
     # Comments of this version and of the versions it revises: the city answers them in this one.
     chain = _chain(sub)
     comments = list(ReviewComment.objects.filter(submission__in=[s.pk for s in chain])
