@@ -4,6 +4,7 @@ unknown ids, 409 for a refused step (closed period, duplicate, wrong state, miss
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from ninja.security import django_auth
 
 from ecer.services import submissions as s
 from ecer.services.actor import PermissionDenied, actor_for_user
+from ecer.site.clientip import client_ip
 
 router = Router(tags=["collection"], auth=django_auth)
 
@@ -127,7 +129,7 @@ class DiffOut(Schema):
 
 def _call(function: Any, request: HttpRequest, *args: Any) -> Any:
     try:
-        return function(actor_for_user(request.user), *args)
+        return function(replace(actor_for_user(request.user), source=client_ip(request)), *args)
     except PermissionDenied:
         raise HttpError(404, "not found") from None
     except s.SubmissionError as refused:

@@ -5,6 +5,7 @@ a foreign or unknown id is a 404, a refused step is shown as a message on the pa
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -17,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from ecer.services import submissions as s
 from ecer.services.actor import Actor, PermissionDenied, Role, actor_for_user
+from ecer.site.clientip import client_ip
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for_user(request.user)
+    """The user as the services see it, with the client address for the audit log."""
+    return replace(actor_for_user(request.user), source=client_ip(request))
 
 
 def _refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -38,8 +37,6 @@ from ecer.collection.models import (
 from ecer.masterdata.models import ImportBatch, Observation, ObservationStatus, Region, Variable
 from ecer.masterdata.services.plausibility import hard_findings, previous_year_values, soft_findings
 from ecer.services.actor import Actor, PermissionDenied, Role, require_region, require_role
-
-logger = logging.getLogger(__name__)
 
 SUBMITTERS = (Role.CITY_OPERATOR,)
 REVIEWERS = (Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN)
@@ -155,12 +152,9 @@ def submission_type(kind: str) -> SubmissionType:
 
 def _audit(actor: Actor, action: str, sub: Submission, before: dict[str, Any] | None,
            after: dict[str, Any] | None) -> None:
-    try:
-        from ecer.services.audit import record
-    except ImportError:  # the audit log of the accounts work is not installed in this checkout yet
-        logger.warning("audit log not available; %s on submission %s by %s not recorded", action, sub.pk,
-                       actor.username)
-        return
+    """One audit entry per workflow step, inside the step's transaction (the source is `actor.source`)."""
+    from ecer.services.audit import record
+
     record(actor, action, "submission", str(sub.pk), before, after)
 
 
