@@ -62,3 +62,9 @@ def client_for(username: str) -> object:
     c = Client()
     assert c.login(username=username, password="pw-" + username)
     return c
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    # PBKDF2 with Django's production iteration count costs ~0.3 s per password on these machines.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -59,10 +59,11 @@ def browser() -> Any:
 def _login(browser: Any, url: str, username: str) -> Any:
     page = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN",
                                accept_downloads=True).new_page()
+    page.set_default_timeout(60_000)  # the machine is shared; a slow page is not a failure of the path
     page.goto(f"{url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)
-    page.click("button.btn")
+    page.click("button.btn", timeout=90_000)
     page.wait_for_load_state()
     return page
 
