@@ -17,7 +17,7 @@ LAYERS = {
     "ecer.core": 0, "ecer.catalogs": 0, "ecer.plans": 0, "ecer.hj212": 0, "ecer.errors": 0,
     "ecer.texttable": 0, "ecer.config": 0, "ecer": 0,
     "ecer.accounting": 1, "ecer.masterdata": 1, "ecer.monitoring": 1, "ecer.demo": 1, "ecer.jobs": 1,
-    "ecer.results": 1, "ecer.maps": 1, "ecer.accounts": 1, "ecer.audit": 1,
+    "ecer.results": 1, "ecer.maps": 1, "ecer.accounts": 1, "ecer.audit": 1, "ecer.collection": 1,
     # the columnar store (Parquet segments queried with DuckDB) lives with the gateway that writes it,
     # but is a store: the monitoring read side queries it
     "ecer.gateway.lake": 1, "ecer.gateway.segments": 1,
@@ -27,7 +27,7 @@ LAYERS = {
 }
 NAMES = {0: "domain (core, catalogs, plans, hj212)", 1: "data (accounting, masterdata, monitoring)",
          2: "services", 3: "adapters (cli, web, site, api, gateway)"}
-ADAPTER_SUFFIXES = ("api", "views", "urls", "admin", "templatetags")
+ADAPTER_SUFFIXES = ("api", "views", "urls", "admin", "templatetags", "job_handlers")
 
 
 def layer(module: str) -> int:

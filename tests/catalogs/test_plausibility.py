@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ecer.catalogs._csv import read_csv_text
-from ecer.catalogs.plausibility import SOFT, check_change, check_range, load_ratio_checks, parse_range
+from ecer.catalogs.plausibility import SOFT, check_change, check_range, parse_range
+from ecer.catalogs.ratios import load_ratio_checks
 from ecer.catalogs.variables import CHECK_COLUMNS, VARIABLE_COLUMNS, build_variables, load_variables
 from ecer.errors import InputFileError
 

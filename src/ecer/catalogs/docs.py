@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ecer.catalogs.factors import load_co2_fuel_factors, load_energy_factors, load_grid_factors
-from ecer.catalogs.plausibility import load_ratio_checks
+from ecer.catalogs.ratios import load_ratio_checks
 from ecer.catalogs.regions import load_regions
 from ecer.catalogs.statistics import (
     INDEX_GROWTH_RATE_THRESHOLD,

@@ -13,9 +13,8 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ecer.catalogs._csv import CsvRows, read_package_csv, require
+from ecer.catalogs._csv import CsvRows, require
 
 HARD = "hard"
 SOFT = "soft"
@@ -152,12 +151,3 @@ def build_ratio_checks(rows: CsvRows, known_variables: frozenset[str]) -> tuple[
                                  row["denominator"], factor, row["unit"], band, row["source"]))
     rows.raise_if_problems()
     return tuple(checks)
-
-
-@lru_cache(maxsize=1)
-def load_ratio_checks() -> tuple[RatioCheck, ...]:
-    """The bundled ratio bands (ecer/catalogs/data/plausibility_ratios.csv)."""
-    from ecer.catalogs.variables import load_variables
-
-    return build_ratio_checks(read_package_csv("plausibility_ratios.csv", RATIO_COLUMNS),
-                              frozenset(load_variables().codes()))

@@ -4,7 +4,6 @@ unknown ids, 409 for a refused step (closed period, duplicate, wrong state, miss
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,13 +11,11 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import django_auth
 
 from ecer.services import submissions as s
-from ecer.services.actor import PermissionDenied, actor_for_user
-from ecer.site.clientip import client_ip
+from ecer.services.actor import PermissionDenied, actor_from_request
 
-router = Router(tags=["collection"], auth=django_auth)
+router = Router(tags=["collection"])  # the API-wide auth: session (CSRF on writes) or bearer token
 
 
 class CellOut(Schema):
@@ -129,7 +126,7 @@ class DiffOut(Schema):
 
 def _call(function: Any, request: HttpRequest, *args: Any) -> Any:
     try:
-        return function(replace(actor_for_user(request.user), source=client_ip(request)), *args)
+        return function(actor_from_request(request), *args)
     except PermissionDenied:
         raise HttpError(404, "not found") from None
     except s.SubmissionError as refused:

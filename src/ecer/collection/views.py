@@ -5,7 +5,6 @@ a foreign or unknown id is a 404, a refused step is shown as a message on the pa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -17,13 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ecer.services import submissions as s
-from ecer.services.actor import Actor, PermissionDenied, Role, actor_for_user
-from ecer.site.clientip import client_ip
+from ecer.services.actor import Actor, PermissionDenied, Role, actor_from_request
 
 
 def _actor(request: HttpRequest) -> Actor:
     """The user as the services see it, with the client address for the audit log."""
-    return replace(actor_for_user(request.user), source=client_ip(request))
+    return actor_from_request(request)
 
 
 def _refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

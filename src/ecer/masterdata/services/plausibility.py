@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ecer.catalogs.plausibility import Finding, check_change, check_range, load_ratio_checks
+from ecer.catalogs.plausibility import Finding, check_change, check_range
+from ecer.catalogs.ratios import load_ratio_checks
 from ecer.catalogs.variables import load_variables
 from ecer.masterdata.models import current_observations
 
