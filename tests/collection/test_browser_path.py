@@ -18,9 +18,10 @@ from django.core.management import call_command
 
 from ecer.cli.demo import illustrative_dataset
 from ecer.masterdata.services.catalogs import load_catalogs
-from ecer.masterdata.services.decomposition import decompose_from_database
 from ecer.masterdata.services.imports import import_statistics
 from ecer.masterdata.services.plans import load_plan_into_db
+from ecer.services.actor import system_actor
+from ecer.services.decompose import decompose_from_database
 from ecer.services.submissions import ensure_demo_periods
 
 from .conftest import make_user
@@ -39,7 +40,7 @@ def platform(db: None) -> None:
     load_catalogs()
     load_plan_into_db("sichuan-14fyp")
     import_statistics(illustrative_dataset(), illustrative=True)
-    decompose_from_database("sichuan-14fyp")
+    decompose_from_database("sichuan-14fyp", actor=system_actor())
     ensure_demo_periods()
     make_user("gy", "city_operator", "510800")
     make_user("shenhe", "province_reviewer", "510000")
@@ -85,6 +86,15 @@ def _fill(path: Path, out: Path, change: dict[str, object] | None = None) -> Pat
             sheet.cell(row=row, column=5, value=change[code])
     book.save(out)
     return out
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    """Every dict inside a JSON document (the provenance inputs sit at any depth)."""
+    if isinstance(node, dict):
+        return [node] + [d for v in node.values() for d in _walk(v)]
+    if isinstance(node, list):
+        return [d for v in node for d in _walk(v)]
+    return []
 
 
 def _upload_and_work(page: Any, file: Path) -> None:
@@ -167,8 +177,8 @@ def test_city_submits_province_returns_city_revises_province_approves(
 
     result = CliRunner().invoke(cli, ["progress", "--year", "2024", "--region", "510800", "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)["rows"]
-    inputs = [i for r in rows for i in r["provenance"]["inputs"] if i["name"] == "energy_total" and i["year"] == 2024]
+    inputs = [i for i in _walk(json.loads(result.output)["rows"])
+              if i.get("name") == "energy_total" and i.get("year") == 2024 and "data_version" in i]
     assert inputs and {i["value"] for i in inputs} == {revised_energy}
     assert all(f"submission #{submission_id} 510800 2024 annual_statistics v2" in i["data_version"] for i in inputs)
 
