@@ -36,6 +36,15 @@ HOME = {"guangyuan": "510800", "guangyuan-reviewer": "510800", "chengdu": "51010
 OTHER = {"510800": "510100", "510100": "510800"}
 # Routes not reached by a GET with an id (actions, the admin's own permission system, static files).
 NOT_IN_MATRIX = {"logout", "set_language", "token-revoke", "totp-verify", "totp-setup", "login"}
+# The submission workflow's routes (issue 8). Their own-scope / foreign-scope / guessed-id cases are
+# tested in tests/collection (test_foreign_city_gets_404_everywhere_and_changes_nothing,
+# test_scope_foreign_regions_and_roles) until this matrix builds submission ids itself.
+COVERED_IN_COLLECTION_TESTS = {
+    "api:approve", "api:diff", "api:get_submission", "api:list_submissions", "api:return_submission",
+    "api:review_queue", "api:revise", "api:save_values", "api:start", "api:submit", "api:todo", "api:upload",
+    "collection:decide", "collection:detail", "collection:history", "collection:queue", "collection:revise",
+    "collection:save", "collection:start", "collection:template", "collection:todo", "collection:upload",
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,7 @@ def _routes() -> dict[str, str]:
 
 
 def test_every_route_is_in_the_matrix() -> None:
-    unclassified = sorted(set(_routes()) - set(ROUTES) - NOT_IN_MATRIX)
+    unclassified = sorted(set(_routes()) - set(ROUTES) - NOT_IN_MATRIX - COVERED_IN_COLLECTION_TESTS)
     assert not unclassified, f"classify these routes in ROUTES (tests/accounts/test_scope_matrix.py): {unclassified}"
 
 
@@ -125,7 +134,7 @@ def test_every_api_operation_is_in_the_matrix() -> None:
     from ecer.site.api import api
 
     schema = api.get_openapi_schema()
-    api_names = {name.split(":", 1)[1] for name in ROUTES if name.startswith("api:")}
+    api_names = {name.split(":", 1)[1] for name in (*ROUTES, *COVERED_IN_COLLECTION_TESTS) if name.startswith("api:")}
     operations = {(method, path, op["operationId"]) for path, ops in schema["paths"].items()
                   for method, op in ops.items()}
     ours = {name for name in _routes() if name.startswith("api:")}
