@@ -12,18 +12,16 @@ from typing import Any
 
 import pytest
 
+from browser_support import ARGS, CHROMIUM, require_chromium
 from ecer.accounting.report import format_number
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 #: 广元 (Guangyuan) lies around here (degrees east, north); a click there lands on its outline.
 GUANGYUAN_LONLAT = (105.9, 32.3)
 
 pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.slow]
 
-if not CHROMIUM.exists() and os.environ.get("CI") != "true":
-    pytest.skip("/usr/bin/chromium is not installed (in CI its absence fails)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from django.core.management import call_command
 
+from browser_support import ARGS, CHROMIUM, require_chromium
 from ecer.cli.demo import illustrative_dataset
 from ecer.masterdata.services.catalogs import load_catalogs
 from ecer.masterdata.services.imports import import_statistics
@@ -26,13 +27,9 @@ from ecer.services.submissions import ensure_demo_periods
 
 from .conftest import make_user
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-if not CHROMIUM.exists() and os.environ.get("CI") != "true":
-    pytest.skip("/usr/bin/chromium is not installed (in CI its absence fails)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from django.test import Client
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from browser_support import ARGS, CHROMIUM, MISSING
 
 
 def test_docs_page_names_only_local_assets(db: None) -> None:
@@ -23,7 +22,7 @@ def test_docs_page_names_only_local_assets(db: None) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true", reason="no /usr/bin/chromium")
+@pytest.mark.skipif(MISSING, reason="no /usr/bin/chromium")
 def test_docs_render_in_a_browser_with_no_network(db: None, live_server: Any, tmp_path: Path) -> None:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright

@@ -8,13 +8,11 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from browser_support import ARGS, CHROMIUM, require_chromium
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists() and os.environ.get("CI") != "true":
-    pytest.skip("/usr/bin/chromium is not installed (in CI its absence fails)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from browser_support import ARGS, CHROMIUM, require_chromium
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists() and os.environ.get("CI") != "true":
-    pytest.skip("/usr/bin/chromium is not installed (in CI its absence fails)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture

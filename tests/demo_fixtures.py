@@ -1,0 +1,30 @@
+"""Fixtures for tests that need the database as `ecer demo` leaves it (catalogs, default plan, demo
+accounts). Test packages import them into their conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from ecer.masterdata.services.accounts import ensure_demo_accounts
+from ecer.masterdata.services.catalogs import load_catalogs
+from ecer.masterdata.services.plans import load_plan_into_db
+
+
+@pytest.fixture
+def loaded(db: None) -> None:
+    """Catalogs, the default plan and the demo accounts, as `ecer demo` would leave them."""
+    load_catalogs()
+    load_plan_into_db("sichuan-14fyp")
+    ensure_demo_accounts()
+
+
+@pytest.fixture
+def province(loaded: None) -> User:
+    return User.objects.get(username="province")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    # PBKDF2 with Django's production iteration count costs ~0.3 s per password on these machines.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
