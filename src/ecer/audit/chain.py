@@ -20,6 +20,8 @@ GENESIS = "0" * 64
 #: Fields that enter the hash, in this order of documentation (the JSON itself is key-sorted).
 HASHED_FIELDS = ("seq", "at", "username", "role", "user_id", "action", "obj_type", "obj_id", "before",
                  "after", "source")
+#: Fields added later: hashed when not empty, so entries written before they existed still verify.
+OPTIONAL_HASHED_FIELDS = ("user_agent",)
 
 
 def canonical_json(value: Any) -> str:
@@ -35,7 +37,9 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     missing = [f for f in HASHED_FIELDS if f not in fields]
     if missing:
         raise ValueError(f"audit entry lacks field(s) {', '.join(missing)}")
-    body = canonical_json({f: fields[f] for f in HASHED_FIELDS})
+    hashed = {f: fields[f] for f in HASHED_FIELDS}
+    hashed.update({f: fields[f] for f in OPTIONAL_HASHED_FIELDS if fields.get(f)})
+    body = canonical_json(hashed)
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 

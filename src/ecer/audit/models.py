@@ -39,6 +39,8 @@ class AuditEntry(models.Model):
     before_json = models.TextField(default="null")
     after_json = models.TextField(default="null")
     source = models.CharField(max_length=200, blank=True, default="", help_text="client address or 'cli:…'")
+    # Nullable so adding it is a plain ALTER TABLE on SQLite (a rebuilt table would lose the trigger).
+    user_agent = models.CharField(max_length=300, null=True, blank=True, help_text="the client's User-Agent")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -12,19 +12,23 @@ def jobs() -> None:
 
 @jobs.command()
 @click.option("--batch", is_flag=True, help="run the queued jobs, then exit (for scripts and tests)")
-@click.option("--interval", default=1.0, show_default=True, type=float, help="seconds between polls of the queue")
-def worker(batch: bool, interval: float) -> None:
-    """Run queued jobs (django-tasks database worker) until stopped with Ctrl-C / SIGTERM."""
-    from django.core.management import call_command
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="seconds between polls of the queue")
+@click.option("--max-backoff", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="longest wait (seconds) between retries while the database is locked or unreachable")
+def worker(batch: bool, interval: float, max_backoff: float) -> None:
+    """Run queued jobs (django-tasks database worker) until stopped with Ctrl-C / SIGTERM. A locked or
+    unreachable database does not stop it: it waits (exponential back-off) and polls again."""
+    import logging
 
     from ecer.site.django_setup import setup
 
     setup()
-    args = ["--interval", str(interval), "--no-startup-delay"]
-    if batch:
-        args.append("--batch")
+    from ecer.jobs.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"后台任务 / job worker: polling every {interval:g} s", err=True)
-    call_command("db_worker", *args)
+    run_worker(interval=interval, batch=batch, max_backoff=max_backoff)
 
 
 @jobs.command("list")

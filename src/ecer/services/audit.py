@@ -39,14 +39,17 @@ def record(actor: Actor, action: str, obj_type: str, obj_id: str, before: dict[s
     """Append one entry: `actor` did `action` (e.g. "submission.approve") to `obj_type`:`obj_id`,
     changing `before` into `after` (None: the record did not exist / no longer exists).
 
-    `source_ip` defaults to the actor's `source` (the request's client address, or `cli:user@host`).
+    `source_ip` defaults to the actor's `source` (`cli:user@host` for the CLI), else the address of the
+    web request being served (`ecer.services.origin`, set by middleware), whose user agent is kept too.
     Call it inside the transaction of the change it describes. Entries are serialised through the head
     row (SELECT … FOR UPDATE), so concurrent writers never fork the chain."""
     from django.db import transaction
     from django.utils import timezone
 
     from ecer.audit.models import AuditEntry, AuditHead
+    from ecer.services.origin import current_origin
 
+    origin = current_origin()
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -62,28 +65,29 @@ def record(actor: Actor, action: str, obj_type: str, obj_id: str, before: dict[s
             "obj_id": str(obj_id),
             "before": _jsonable(before),
             "after": _jsonable(after),
-            "source": (source_ip if source_ip is not None else actor.source) or "",
+            "source": (source_ip if source_ip is not None else actor.source) or origin.address,
+            "user_agent": origin.user_agent,
         }
         digest = entry_hash(head.hash, fields)
         entry = AuditEntry.objects.create(
             seq=fields["seq"], at=dt.datetime.fromisoformat(fields["at"]), username=fields["username"],
             role=fields["role"], user_id=fields["user_id"], action=action, obj_type=obj_type,
             obj_id=fields["obj_id"], before_json=canonical_json(fields["before"]),
-            after_json=canonical_json(fields["after"]), source=fields["source"], prev_hash=head.hash, hash=digest)
+            after_json=canonical_json(fields["after"]), source=fields["source"], user_agent=origin.user_agent or None, prev_hash=head.hash, hash=digest)
         AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=digest)
     return AuditRecorded(entry.seq, digest, entry.at)
 
 
 def _stored(row: tuple[Any, ...]) -> StoredEntry:
     (row_id, seq, at, username, role, user_id, action, obj_type, obj_id, before, after, source,
-     prev_hash, digest) = row
+     user_agent, prev_hash, digest) = row
     try:
         before_value, after_value = json.loads(before), json.loads(after)
     except ValueError:  # hand-edited into invalid JSON: hash the raw text, which cannot match
         before_value, after_value = before, after
     fields = {"seq": seq, "at": at.astimezone(dt.UTC).isoformat(), "username": username, "role": role,
               "user_id": user_id, "action": action, "obj_type": obj_type, "obj_id": obj_id,
-              "before": before_value, "after": after_value, "source": source}
+              "before": before_value, "after": after_value, "source": source, "user_agent": user_agent or ""}
     return StoredEntry(fields, prev_hash, digest, row_id)
 
 
@@ -91,7 +95,7 @@ def _stored_entries() -> Iterator[StoredEntry]:
     from ecer.audit.models import AuditEntry
 
     columns = ("id", "seq", "at", "username", "role", "user_id", "action", "obj_type", "obj_id", "before_json",
-               "after_json", "source", "prev_hash", "hash")
+               "after_json", "source", "user_agent", "prev_hash", "hash")
     rows = AuditEntry.objects.order_by("seq", "id").values_list(*columns)
     for row in rows.iterator(chunk_size=VERIFY_CHUNK):
         yield _stored(row)
@@ -152,7 +156,7 @@ def _row(e: Any) -> dict[str, Any]:
     before, after = e.before, e.after
     return {"seq": e.seq, "at": e.at, "username": e.username, "role": e.role, "action": e.action,
             "obj_type": e.obj_type, "obj_id": e.obj_id, "before": before, "after": after, "source": e.source,
-            "hash": e.hash, "changes": _changes(before, after)}
+            "user_agent": e.user_agent or "", "hash": e.hash, "changes": _changes(before, after)}
 
 
 def entries(*, actor: Actor, obj_type: str | None = None, obj_id: str | None = None, username: str | None = None,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ecer.site.requestid.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "ecer.site.origin.RequestOriginMiddleware",  # the client address and user agent the audit log records
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
