@@ -66,7 +66,7 @@ def _load_or_exit(code_or_path: str) -> Plan:
 
 @click.group()
 def plan() -> None:
-    """Plans (综合工作方案): list the bundled ones, show targets, check a plan file."""
+    """Plans (综合工作方案): list the bundled ones, show targets, check a plan file, load one."""
 
 
 @plan.command("list")
@@ -114,3 +114,24 @@ def check(file: str) -> None:
         raise SystemExit(1)
     loaded = _load_or_exit(file)
     click.echo(f"OK: {len(loaded.targets)} targets, {len(loaded.tasks)} tasks")
+
+
+@plan.command("load")
+@click.argument("plan_ref", metavar="[PLAN]", default="sichuan-14fyp")
+@click.option("--user", "username", default=None, help="act as this account (a province administrator); "
+              "default: the system operator")
+def load(plan_ref: str, username: str | None) -> None:
+    """Load the catalogs and a plan (bundled code or file path) into the database; the web pages then
+    show it. Loading the same file again changes nothing."""
+    from ecer.cli._actor import django, service_errors
+
+    django()
+    with service_errors():
+        try:
+            done = service.load_plan(plan_ref, actor=cli_actor(username))
+        except InputFileError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            raise SystemExit(1) from None
+    state = "loaded" if done.changed else "unchanged"
+    click.echo(f"方案 / plan {done.code}: {done.targets} targets ({state}); catalogs: {done.regions} regions")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecer.errors import InputFileError
-from ecer.services.actor import Actor
+from ecer.services.actor import Actor, Role, require_role
 from ecer.services.errors import NotFound
 
 
@@ -45,6 +45,27 @@ def plan_document(code_or_path: str, *, actor: Actor) -> Any:
     from ecer.plans import load_plan
 
     return load_plan(code_or_path)
+
+
+@dataclass(frozen=True)
+class PlanLoadResult:
+    code: str
+    targets: int
+    changed: bool  # False: the same file was loaded before
+    regions: int  # regions in the catalogs (loaded first)
+
+
+def load_plan(code_or_path: str, *, actor: Actor) -> PlanLoadResult:
+    """Load the catalogs and a bundled plan (by code) or a plan file (by path) into the database, so
+    the pages have a plan (a fresh installation after `ecer manage migrate`). Province administrators
+    only; InputFileError listing every problem of a bad file."""
+    from ecer.masterdata.services.catalogs import load_catalogs
+    from ecer.masterdata.services.plans import load_plan_into_db
+
+    require_role(actor, Role.PROVINCE_ADMIN)
+    counts = load_catalogs()
+    loaded = load_plan_into_db(code_or_path)
+    return PlanLoadResult(loaded.plan.code, loaded.plan.targets.count(), loaded.changed, counts.regions)
 
 
 def check_plan_file(path: str, *, actor: Actor) -> list[Any]:

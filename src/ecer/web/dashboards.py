@@ -75,14 +75,17 @@ def _problem(request: HttpRequest, status: int, message: str) -> HttpResponse:
 
 @dashboard_view
 def overview(request: HttpRequest) -> HttpResponse:
-    from ecer.services.dashboard.common import NoReportedYear
+    from ecer.services.dashboard.common import DEFAULT_PLAN, NoReportedYear, PlanNotLoaded
     from ecer.services.dashboard.overview import overview as build
 
     try:
         view = build(indicator=request.GET.get("indicator") or None, year=_year(request),
                      actor=actor_from_request(request), lang=_lang())
+    except PlanNotLoaded:
+        # A fresh installation (only `ecer manage migrate`): say how to load a plan, not "404".
+        return render(request, "web/dashboard/no_plan.html", {"plan_code": DEFAULT_PLAN})
     except NoReportedYear:
-        # A fresh installation (no approved data yet): say so instead of an error page.
+        # No approved data yet: say so instead of an error page.
         return render(request, "web/dashboard/empty.html")
     context = {"o": view, "chart": charts.overview_chart(view)}
     # The indicator/year switch asks for the body only and swaps it in place (static/web/ecer.js).

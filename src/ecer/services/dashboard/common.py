@@ -60,12 +60,16 @@ class PlanMeta:
 TOTAL_CONTROL = "energy_total_control"
 
 
+class PlanNotLoaded(NotFound):
+    """The plan is not in the database (a fresh installation after `ecer manage migrate` only)."""
+
+
 def plan_meta(plan_code: str) -> PlanMeta:
     from ecer.masterdata.models import Plan
 
     plan = Plan.objects.filter(code=plan_code).first()
     if plan is None:
-        raise NotFound(f"plan '{plan_code}' is not loaded (run `ecer demo` or load the plan)")
+        raise PlanNotLoaded(f"plan '{plan_code}' is not loaded (run `ecer demo` or `ecer plan load`)")
     metas = []
     for t in plan.targets.select_related("indicator", "programme", "region").order_by("order", "code"):
         prog = t.programme
