@@ -18,6 +18,7 @@ from ecer.services.actor import PermissionDenied
 from ecer.services.errors import NotFound, ServiceError
 from ecer.site import api_errors
 from ecer.site.api_auth import API_AUTH
+from ecer.web.assessment_api import router as assessment_router
 
 # Every endpoint needs a session (with CSRF on writes) or a bearer token unless it says auth=None.
 api = NinjaAPI(title="ECER API", version="1", urls_namespace="api", auth=API_AUTH)
@@ -26,6 +27,7 @@ api.add_router("/", masterdata_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/jobs/", jobs_router)
 api.add_router("/collection/", collection_router)
+api.add_router("/assessment/", assessment_router)
 
 
 @api.exception_handler(PermissionDenied)

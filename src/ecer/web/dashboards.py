@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import condition
 
@@ -173,3 +173,22 @@ def decomposition(request: HttpRequest, run_id: int) -> HttpResponse:
 
     return render(request, "web/dashboard/decomposition.html",
                   {"r": run_page(run_id, actor=actor_from_request(request), lang=_lang())})
+
+
+@dashboard_view
+def assessments(request: HttpRequest) -> HttpResponse:
+    from ecer.services.dashboard.assessment import periods
+
+    chosen = request.GET.get("period", "").strip()
+    if chosen:  # the period switch of an assessment page (a plain GET form: works without script)
+        return redirect("assessment", period=chosen)
+    return render(request, "web/dashboard/assessments.html",
+                  {"periods": periods(actor=actor_from_request(request), lang=_lang())})
+
+
+@dashboard_view
+def assessment(request: HttpRequest, period: str) -> HttpResponse:
+    from ecer.services.dashboard.assessment import assessment_page
+
+    page = assessment_page(period, actor=actor_from_request(request), lang=_lang())
+    return _page(request, "web/dashboard/assessment.html", {"a": page})

@@ -15,6 +15,8 @@ urlpatterns = [
     path("data/observations/<int:observation_id>/", dashboards.observation, name="observation"),
     path("decomposition/", dashboards.decompositions, name="decompositions"),
     path("decomposition/<int:run_id>/", dashboards.decomposition, name="decomposition"),
+    path("assessment/", dashboards.assessments, name="assessments"),
+    path("assessment/<str:period>/", dashboards.assessment, name="assessment"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

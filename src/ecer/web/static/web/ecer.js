@@ -29,4 +29,12 @@
     if (!el.matches || !el.matches("select[data-autosubmit]") || !el.form) { return; }
     if (el.form.dataset.partial && window.fetch) { swap(el.form); } else { el.form.submit(); }
   });
+
+  // A link to a collapsed <details> (an assessment's measure items) opens it.
+  function openTarget() {
+    var el = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (el && el.tagName === "DETAILS") { el.open = true; }
+  }
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("DOMContentLoaded", openTarget);
 }());
