@@ -22,6 +22,7 @@ LAYERS = {
     # but is a store: the monitoring read side queries it
     "ecer.gateway.lake": 1, "ecer.gateway.segments": 1,
     "ecer.analytics": 1,  # roll-ups over the lake (no Django), read by the monitoring services
+    "ecer.alarms": 1,  # stored alarms; ecer.alarms.detect is pure (no Django)
     "ecer.services": 2,
     "ecer.cli": 3, "ecer.web": 3, "ecer.site": 3, "ecer.gateway": 3, "ecer.__main__": 3,
 }

@@ -39,3 +39,42 @@ def emissions(year: int, group: str) -> None:
     for row in amounts(actor=system_actor(), year=year, group=group):
         click.echo(f"{row['month']}  {row['name']:<30} {row['pollutant']:<14} {row['amount_t']:>12.4f} t  "
                    f"({row['hours']} h)")
+
+
+@monitoring.group()
+def alarms() -> None:
+    """Alarms (报警): exceedances, devices offline, data quality."""
+
+
+@alarms.command("detect")
+@click.option("--date", "dates", multiple=True, help="YYYY-MM-DD to judge (repeatable); default: yesterday and today")
+def alarms_detect(dates: tuple[str, ...]) -> None:
+    """Judge the hourly roll-ups and the devices' last packets and store the alarms (idempotent)."""
+    from ecer.site.django_setup import setup
+
+    setup()
+    from ecer.services.actor import system_actor
+    from ecer.services.alarm_detection import detect
+
+    result = detect(actor=system_actor(), dates=list(dates) or None)
+    click.echo(f"dates {', '.join(result.dates)}: {result.episodes} episode(s); {result.opened} opened, "
+               f"{result.updated} updated, {result.closed} closed, {result.reopened} reopened, "
+               f"{result.mailed} mailed")
+
+
+@alarms.command("list")
+@click.option("--status", type=click.Choice(["open", "acknowledged", "closed", ""]), default="open", show_default=True)
+def alarms_list(status: str) -> None:
+    """The stored alarms, newest first."""
+    from ecer.site.django_setup import setup
+
+    setup()
+    from ecer.services.actor import system_actor
+    from ecer.services.alarms import list_alarms
+
+    page = list_alarms(actor=system_actor(), status=status, limit=200)
+    for a in page.rows:
+        end = f"{a.end:%Y-%m-%d %H:%M}" if a.end else "…"
+        click.echo(f"#{a.pk:<5} {a.status:<12} {a.kind:<12} {a.mn:<24} {a.factor:<18} {a.start:%Y-%m-%d %H:%M} → {end}  "
+                   f"peak {a.peak_value if a.peak_value is not None else '—'} ({a.basis})")
+    click.echo(f"{page.total} alarm(s)")

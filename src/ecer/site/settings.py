@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "ecer.web",
     "ecer.jobs",
     "ecer.collection",
+    "ecer.alarms",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +202,16 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # --- Second factor (django-otp TOTP) for the province roles; ECER_TOTP=off|optional|required ----------
 ECER_TOTP = config.choice_list(config.ENV_TOTP, "optional", {"off", "optional", "required"})[0]
 OTP_TOTP_ISSUER = "ECER"
+
+# --- Alarms (ecer.alarms; docs/monitoring-analytics.md "Alarms") ----------------------------------
+ECER_ALARM_OFFLINE_MINUTES = config.integer(config.ENV_ALARM_OFFLINE_MINUTES, 30, 1, 7 * 24 * 60)
+ECER_ALARM_MIN_TRANSMISSION_RATE = config.integer(config.ENV_ALARM_MIN_TRANSMISSION_PERCENT, 90, 0, 100) / 100
+ECER_ALARM_MIN_VALID_RATE = config.integer(config.ENV_ALARM_MIN_VALID_PERCENT, 90, 0, 100) / 100
+# Mail for new alarms goes out only when a mail server is configured (ECER_EMAIL_HOST).
+EMAIL_HOST = os.environ.get(config.ENV_EMAIL_HOST, "").strip()
+ECER_EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = config.integer(config.ENV_EMAIL_PORT, 25, 1, 65535)
+EMAIL_HOST_USER = os.environ.get(config.ENV_EMAIL_USER, "")
+EMAIL_HOST_PASSWORD = os.environ.get(config.ENV_EMAIL_PASSWORD, "")
+EMAIL_USE_TLS = config.flag(config.ENV_EMAIL_TLS, False)
+DEFAULT_FROM_EMAIL = os.environ.get(config.ENV_EMAIL_FROM, "").strip() or "ecer@localhost"
