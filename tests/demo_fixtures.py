@@ -11,6 +11,21 @@ from ecer.masterdata.services.catalogs import load_catalogs
 from ecer.masterdata.services.plans import load_plan_into_db
 
 
+def load_demo(plan: str = "sichuan-14fyp") -> None:
+    """As `ecer demo` leaves the database: catalogs, the plan, the illustrative statistics, the
+    decomposed city targets and the demo accounts."""
+    from ecer.cli.demo import illustrative_dataset
+    from ecer.masterdata.services.imports import import_statistics
+    from ecer.services.actor import system_actor
+    from ecer.services.decompose import decompose_from_database
+
+    load_catalogs()
+    load_plan_into_db(plan)
+    import_statistics(illustrative_dataset(), illustrative=True)
+    decompose_from_database(plan, actor=system_actor())
+    ensure_demo_accounts()
+
+
 @pytest.fixture
 def loaded(db: None) -> None:
     """Catalogs, the default plan and the demo accounts, as `ecer demo` would leave them."""

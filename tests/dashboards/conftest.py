@@ -8,23 +8,9 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 
+from demo_fixtures import load_demo
+
 PLAN = "sichuan-14fyp"
-
-
-def load_demo() -> None:
-    from ecer.cli.demo import illustrative_dataset
-    from ecer.masterdata.services.accounts import ensure_demo_accounts
-    from ecer.masterdata.services.catalogs import load_catalogs
-    from ecer.masterdata.services.imports import import_statistics
-    from ecer.masterdata.services.plans import load_plan_into_db
-    from ecer.services.actor import system_actor
-    from ecer.services.decompose import decompose_from_database
-
-    load_catalogs()
-    load_plan_into_db(PLAN)
-    import_statistics(illustrative_dataset(), illustrative=True)
-    decompose_from_database(PLAN, actor=system_actor())
-    ensure_demo_accounts()
 
 
 @pytest.fixture(scope="package")
