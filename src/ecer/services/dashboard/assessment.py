@@ -279,7 +279,8 @@ def _city(r: Any, name: str, items: list[ItemScore], rubric: Any, lang: str) -> 
         (o.requirement_en if en else o.requirement_zh), q.completion_pct, q.step, q.base_points, r.bonus,
         r.measures.points if has else None, r.score if has else None, r.total if has else None,
         grade.code if grade else "", (grade.name_en if en else grade.name_zh) if grade else "", r.veto_applied,
-        r.explanation_en if en else r.explanation_zh, shown)
+        # The core writes the region's Chinese name into both explanations.
+        r.explanation_en.replace(r.region_name, name) if en else r.explanation_zh, shown)
 
 
 def _ranked(cities: list[CityResult], rubric: Any) -> list[CityResult]:
