@@ -388,15 +388,19 @@ def test_phone_width_no_overflow_keyboard_and_written_levels(server: str, servic
         assert not wide, f"{path} ({lang}) is wider than {PHONE}px: {wide}"
         name = path.strip("/").replace("/", "-").replace(":", "-") or "overview"
         s.shot(f"phone-{lang}-{name}")
-    # Keyboard: tab from the top reaches a region link of the ranking beside the map; Enter opens it.
+    # Keyboard: tab from the top reaches the map (its label says the figures are in the table beside
+    # it), then a region link of that ranking; Enter opens it.
     page = s.go("/")
     page.wait_for_selector("#overview-map[data-ready=true]")
+    reached_map = False
     for _ in range(80):
         page.keyboard.press("Tab")
+        reached_map = reached_map or page.evaluate("document.activeElement.id === 'overview-map'")
         if page.evaluate("document.activeElement.closest('#ranking') !== null"):
             break
     else:
         pytest.fail("Tab never reached the ranking table")
+    assert reached_map, "Tab skipped the map"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/regions/\d+/"))
     # Colour is never the only signal: every badge and chip has its level or grade written.
