@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from dashboards.pages_support import logged_in as _client
+from dashboards.pages_support import text_of as _text
 from ecer.accounting.report import format_number
 from ecer.services.actor import actor_for_user, system_actor
 from ecer.services.assess import assess
@@ -17,14 +19,6 @@ from ecer.services.dashboard.assessment import assessment_page
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
 
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_the_period_list_links_the_assessable_periods() -> None:

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from dashboards.pages_support import logged_in as _client
+from dashboards.pages_support import text_of as _text
 from ecer.accounting.report import format_number
 from ecer.services.actor import actor_for_user, system_actor
 from ecer.services.dashboard.overview import overview
@@ -16,14 +18,6 @@ from ecer.services.dashboard.overview import overview
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
 
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_overview_shows_the_service_figures_the_map_data_and_the_counts() -> None:
