@@ -55,10 +55,10 @@ class AlarmPage:
     rows: list[Alarm]
 
 
-def list_alarms(*, actor: Actor, status: str = "", kind: str = "", region: str = "", enterprise: int | None = None,
-                offset: int = 0, limit: int = PAGE_SIZE) -> AlarmPage:
-    """One page of the actor's alarms, newest first, filtered by status, kind, region (and the regions
-    below it: a code prefix of the GB/T 2260 code) and enterprise id."""
+def query(*, actor: Actor, status: str = "", kind: str = "", region: str = "",
+          enterprise: int | None = None) -> QuerySet[Alarm]:
+    """The actor's alarms, newest first, filtered by status, kind, region (and the regions below it:
+    a code prefix of the GB/T 2260 code) and enterprise id (unknown values filter nothing)."""
     qs = scoped(actor)
     if status in AlarmStatus.values:
         qs = qs.filter(status=status)
@@ -68,6 +68,13 @@ def list_alarms(*, actor: Actor, status: str = "", kind: str = "", region: str =
         qs = qs.filter(region_code__startswith=_region_prefix(region))
     if enterprise is not None:
         qs = qs.filter(enterprise_id=enterprise)
+    return qs
+
+
+def list_alarms(*, actor: Actor, status: str = "", kind: str = "", region: str = "", enterprise: int | None = None,
+                offset: int = 0, limit: int = PAGE_SIZE) -> AlarmPage:
+    """One page of `query(...)`."""
+    qs = query(actor=actor, status=status, kind=kind, region=region, enterprise=enterprise)
     offset, limit = max(0, offset), max(1, min(limit, MAX_LIMIT))
     return AlarmPage(qs.count(), offset, limit, list(qs[offset:offset + limit]))
 
@@ -93,8 +100,20 @@ def history(alarm: Alarm) -> list[AlarmEvent]:
     return list(alarm.events.all())
 
 
+def can_handle(actor: Actor) -> bool:
+    """Whether the actor may acknowledge and close the alarms it sees (not the auditor, not a visitor)."""
+    return not (is_anonymous(actor) or actor.is_read_only)
+
+
+def filter_choices(*, actor: Actor) -> dict[str, Any]:
+    """Region codes and enterprises (id, name) that occur in the actor's alarms, for the list's filters."""
+    qs = scoped(actor)
+    return {"regions": sorted(set(qs.values_list("region_code", flat=True))),
+            "enterprises": sorted(set(qs.values_list("enterprise_id", "enterprise__name")), key=lambda e: e[1])}
+
+
 def _require_handler(actor: Actor) -> None:
-    if is_anonymous(actor) or actor.is_read_only:
+    if not can_handle(actor):
         raise PermissionDenied(f"{actor.username} ({actor.role}) may not handle alarms (read only)")
 
 

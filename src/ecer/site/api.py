@@ -9,6 +9,7 @@ INSTALLED_APPS), never from a CDN.
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from ecer.alarms.api import router as alarms_router
 from ecer.collection.api import router as collection_router
 from ecer.errors import InputFileError
 from ecer.jobs.api import router as jobs_router
@@ -25,6 +26,7 @@ api = NinjaAPI(title="ECER API", version="1", urls_namespace="api", auth=API_AUT
 api_errors.install(api)
 api.add_router("/", masterdata_router)
 api.add_router("/monitoring/", monitoring_router)
+api.add_router("/alarms/", alarms_router)
 api.add_router("/jobs/", jobs_router)
 api.add_router("/collection/", collection_router)
 api.add_router("/assessment/", assessment_router)
