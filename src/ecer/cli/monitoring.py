@@ -69,12 +69,15 @@ def alarms_list(status: str) -> None:
     from ecer.site.django_setup import setup
 
     setup()
+    from django.utils.timezone import localtime
+
     from ecer.services.actor import system_actor
     from ecer.services.alarms import list_alarms
 
     page = list_alarms(actor=system_actor(), status=status, limit=200)
-    for a in page.rows:
-        end = f"{a.end:%Y-%m-%d %H:%M}" if a.end else "…"
-        click.echo(f"#{a.pk:<5} {a.status:<12} {a.kind:<12} {a.mn:<24} {a.factor:<18} {a.start:%Y-%m-%d %H:%M} → {end}  "
+    for a in page.rows:  # times in the site's zone (Beijing time), as the pages show them
+        end = f"{localtime(a.end):%Y-%m-%d %H:%M}" if a.end else "…"
+        click.echo(f"#{a.pk:<5} {a.status:<12} {a.kind:<12} {a.mn:<24} {a.factor:<18} "
+                   f"{localtime(a.start):%Y-%m-%d %H:%M} → {end}  "
                    f"peak {a.peak_value if a.peak_value is not None else '—'} ({a.basis})")
     click.echo(f"{page.total} alarm(s)")
