@@ -85,3 +85,16 @@ def test_api_lists_paginated_and_acknowledges(detected: Alarm) -> None:
     assert answer.json()["status"] == "closed" and answer.json()["close_note"] == "fixed"
     auditor = _login("au", "auditor")
     assert auditor.post(f"/api/alarms/{detected.pk}/acknowledge", "{}", content_type="application/json").status_code == 403
+
+
+def test_point_list_filters_by_city_kind_and_alarm_status(detected: Alarm) -> None:
+    province = _login("pv", "province_admin")
+    every = province.get("/monitoring/").content.decode()
+    assert MN in every and "DEMO510700A000000000003" in every and 'id="point-filters"' in every
+    chengdu = province.get("/monitoring/?city=510100").content.decode()
+    assert MN in chengdu and "DEMO510700A000000000003" not in chengdu
+    air = province.get("/monitoring/?kind=air").content.decode()
+    assert MN not in air and "DEMO510700A000000000003" in air
+    alarmed = province.get("/monitoring/?status=alarm").content.decode()
+    assert MN in alarmed and "DEMO510700A000000000003" not in alarmed  # only 成都's point has an open alarm
+    assert MN not in province.get("/monitoring/?status=online").content.decode()  # never connected

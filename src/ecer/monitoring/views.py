@@ -31,8 +31,13 @@ def _lang() -> str:
 
 @login_required
 def point_list(request: HttpRequest) -> HttpResponse:
-    page = monitoring.point_list(actor=actor_from_request(request), lang=_lang())
-    return render(request, "monitoring/point_list.html", _context(page))
+    get = request.GET
+    enterprise = _int(request, "enterprise", 0) or None
+    page = monitoring.point_list(actor=actor_from_request(request), lang=_lang(), city=get.get("city", ""),
+                                 enterprise=enterprise, kind=get.get("kind", ""), status=get.get("status", ""))
+    return render(request, "monitoring/point_list.html", {
+        **_context(page), "f_city": get.get("city", ""), "f_enterprise": enterprise, "f_kind": get.get("kind", ""),
+        "f_status": get.get("status", ""), "city_options": [(c, page.region_names.get(c, c)) for c in page.cities]})
 
 
 @login_required

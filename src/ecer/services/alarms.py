@@ -47,6 +47,11 @@ def open_count(actor: Actor) -> int:
     return scoped(actor).filter(status=AlarmStatus.OPEN).count()
 
 
+def open_mns(*, actor: Actor) -> set[str]:
+    """MNs with an alarm not yet closed (open or acknowledged) that the actor may see."""
+    return set(scoped(actor).exclude(status=AlarmStatus.CLOSED).values_list("mn", flat=True))
+
+
 @dataclass(frozen=True)
 class AlarmPage:
     total: int

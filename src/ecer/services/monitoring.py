@@ -42,16 +42,48 @@ class PointList:
     window_hours: int
     quarantine: list[Any]
     region_names: dict[str, str] = field(default_factory=dict)  # region code → name in the language asked
+    enterprises: list[tuple[int, str]] = field(default_factory=list)  # filter choices, over the actor's points
+    cities: list[str] = field(default_factory=list)
 
 
-def point_list(*, actor: Actor, lang: str = "zh") -> PointList:
-    """What the monitoring list page shows, for the actor's points."""
+#: Point status filter values: any logger online / none online / an open alarm on one of its loggers.
+POINT_STATUSES = ("online", "offline", "alarm")
+
+
+def _point_status(point: Any, alarmed: set[str]) -> set[str]:
+    mns = {d.mn for d in point.devices.all()}
+    online = any(d.status.connected for d in point.devices.all() if _has_status(d))
+    return {"online" if online else "offline"} | ({"alarm"} if mns & alarmed else set())
+
+
+def _has_status(device: Any) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return device.status is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def point_list(*, actor: Actor, lang: str = "zh", city: str = "", enterprise: int | None = None, kind: str = "",
+               status: str = "") -> PointList:
+    """What the monitoring list page shows, for the actor's points, filtered by city (region code
+    prefix), enterprise id, kind (water|air) and status (online|offline|alarm)."""
     from ecer.monitoring import services
+    from ecer.services.alarms import open_mns
 
-    points = visible_points(actor=actor)
-    names = region_names({p.enterprise.region_code for p in points}, lang)
+    everything = visible_points(actor=actor)
+    enterprises = sorted({(p.enterprise_id, p.enterprise.name) for p in everything}, key=lambda e: e[1])
+    cities = sorted({p.enterprise.region_code[:4] + "00" for p in everything})
+    points = [p for p in everything if (not city or p.enterprise.region_code.startswith(city[:4]))
+              and (enterprise is None or p.enterprise_id == enterprise) and (not kind or p.kind == kind)]
+    if status in POINT_STATUSES:
+        alarmed = open_mns(actor=actor)
+        points = [p for p in points if status in _point_status(p, alarmed)]
+    names = region_names({p.enterprise.region_code for p in everything} | set(cities), lang)
     return PointList(points, services.overview(points), services.exceedance_counts(points),
-                     services.EXCEEDANCE_WINDOW_HOURS, quarantine(actor=actor)[:QUARANTINE_ON_PAGE], names)
+                     services.EXCEEDANCE_WINDOW_HOURS, quarantine(actor=actor)[:QUARANTINE_ON_PAGE], names,
+                     enterprises, cities)
 
 
 def device(mn: str, *, actor: Actor) -> Any:
