@@ -101,6 +101,13 @@ def restrict_regions(actor: Actor, wanted: Iterable[str] | None) -> list[str] | 
     return wanted
 
 
+def may_read_region(actor: Actor, region_code: str) -> bool:
+    """Is `region_code` in the actor's scope? (For records named by id: one outside the scope is
+    answered like a record that does not exist, so ids cannot be probed.)"""
+    visible = visible_region_codes(actor)
+    return visible is None or region_code in visible
+
+
 def require_region(actor: Actor, region_code: str) -> None:
     """Refuse unless the actor may read `region_code`."""
     restrict_regions(actor, [region_code])

@@ -20,7 +20,9 @@ from ecer.services.regions import region_names
 QUARANTINE_ON_PAGE = 20
 
 
-def _visible(actor: Actor, point: Any) -> bool:
+def may_see_point(actor: Actor, point: Any) -> bool:
+    """The one scope rule of monitoring points: an enterprise reporter sees its enterprise's, an actor
+    bound to a region the points of enterprises in its regions, the province all."""
     if actor.enterprise_id is not None and not actor.sees_everything:
         return bool(point.enterprise_id == actor.enterprise_id)
     visible = visible_region_codes(actor)
@@ -31,7 +33,7 @@ def visible_points(*, actor: Actor) -> list[Any]:
     """Monitoring points (with enterprise, limits, devices and status prefetched) the actor may see."""
     from ecer.monitoring import services
 
-    return [p for p in services.points_with_devices() if _visible(actor, p)]
+    return [p for p in services.points_with_devices() if may_see_point(actor, p)]
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def device(mn: str, *, actor: Actor) -> Any:
     from ecer.monitoring import services
 
     found = services.device_by_mn(mn)
-    if found is None or not _visible(actor, found.point):
+    if found is None or not may_see_point(actor, found.point):
         raise NotFound(f"no device with MN {mn!r}")
     return found
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecer.services.actor import Actor, PermissionDenied, Role, require_role, visible_region_codes
+from ecer.services.actor import Actor, PermissionDenied, Role, require_role
 
 TONNES_PER_KG = 1e-3
 
@@ -26,14 +26,12 @@ def _data_dir() -> Path:
 def _registry(actor: Actor) -> dict[str, dict[str, Any]]:
     """MN → its point, enterprise and region, for the devices the actor may see."""
     from ecer.monitoring.models import Device
+    from ecer.services.monitoring import may_see_point
 
-    visible = visible_region_codes(actor)
     out = {}
     for d in Device.objects.select_related("point__enterprise"):
         ent = d.point.enterprise
-        if actor.enterprise_id is not None and not actor.sees_everything and ent.pk != actor.enterprise_id:
-            continue
-        if visible is not None and ent.region_code not in visible:
+        if not may_see_point(actor, d.point):
             continue
         out[d.mn] = {"mn": d.mn, "enterprise": ent.name, "enterprise_id": ent.pk, "region_code": ent.region_code,
                      "point": f"{d.point.outlet_code} {d.point.outlet_name}", "kind": d.point.kind}

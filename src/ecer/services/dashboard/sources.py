@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ecer.services.actor import Actor, require_region, visible_region_codes
+from ecer.services.actor import Actor, may_read_region, visible_region_codes
 from ecer.services.errors import NotFound
 
 
@@ -62,6 +62,8 @@ def batch_page(batch_id: int, *, actor: Actor, lang: str = "zh", limit: int = 20
     if visible is not None:
         rows = rows.filter(region__code__in=sorted(visible))
     total = rows.count()
+    if visible is not None and total == 0:  # nothing of the actor's regions: the batch is not theirs
+        raise NotFound(f"no import batch {batch_id}")
     return BatchPage(batch.pk, batch.file_name, batch.sha256, batch.row_count, batch.new_versions, batch.unchanged,
                      batch.is_illustrative, batch.created_at, batch.user.get_username() if batch.user else "",
                      [_line(o, lang) for o in rows[:limit]], total)
@@ -74,9 +76,8 @@ def observation_history(observation_id: int, *, actor: Actor, lang: str = "zh") 
     from ecer.masterdata.models.observations import ObservationStatus
 
     obs = Observation.objects.select_related("region").filter(pk=observation_id).first()
-    if obs is None:
+    if obs is None or not may_read_region(actor, obs.region.code):  # another region's id: as if it did not exist
         raise NotFound(f"no observation {observation_id}")
-    require_region(actor, obs.region.code)
     versions = list(Observation.objects.filter(region=obs.region, year=obs.year, variable=obs.variable)
                     .select_related("region", "variable").order_by("version"))
     approved = [v.pk for v in versions if v.status == ObservationStatus.APPROVED]
