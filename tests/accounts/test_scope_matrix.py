@@ -57,12 +57,6 @@ SEES_ALL = {"province", "province-reviewer", "auditor"}
 OPERATOR = {GY: "guangyuan", CD: "chengdu"}  # whose jobs and tokens a side's are
 MISSING = "missing"  # the side whose ids exist nowhere
 
-# One alarm's page, API and its acknowledge/close actions: own / foreign-city / auditor (read only) /
-# visitor cases are tested in tests/alarms (test_foreign_city_and_auditor, test_api_lists_paginated…).
-COVERED_IN_ALARM_TESTS = {"monitoring:alarm", "monitoring:alarm-acknowledge", "monitoring:alarm-close",
-                          "api:get_alarm", "api:acknowledge_alarm", "api:close_alarm"}
-
-
 @dataclass(frozen=True)
 class Side:
     """One city's records as another user would guess them (or ids that exist nowhere)."""
@@ -100,6 +94,8 @@ def role_is(*roles: str) -> Callable[[str | None], bool]:
     return lambda user: ROLE[user] in roles
 
 
+NOBODY: Callable[[str | None], bool] = lambda user: False  # noqa: E731
+GUESS = 987654321  # an id that exists nowhere
 ANYONE: Callable[[str | None], bool] = lambda user: True  # noqa: E731
 LOGGED_IN: Callable[[str | None], bool] = lambda user: user is not None  # noqa: E731
 OPERATORS = role_is("city_operator")
@@ -176,6 +172,14 @@ PAGES: dict[str, Route] = {
     "assessments": Route(None, lambda s: "/assessment/"),
     # 503 here: the matrix's two cities do not make a complete assessment year; scope: tests/dashboards
     "assessment": Route(None, lambda s: "/assessment/annual:2021/", probe=True),
+    "monitoring:alarms": Route(None, lambda s: "/monitoring/alarms/?status=all", listing=True),
+    # A guessed alarm id (none exists here) is refused for everyone and changes nothing; one real
+    # alarm's own / foreign-city / auditor cases are in tests/alarms.
+    "monitoring:alarm": Route(None, lambda s: f"/monitoring/alarms/{GUESS}/", NOBODY),
+    "monitoring:alarm-acknowledge": Route(None, lambda s: f"/monitoring/alarms/{GUESS}/acknowledge/", NOBODY,
+                                          "POST", lambda s: {}),
+    "monitoring:alarm-close": Route(None, lambda s: f"/monitoring/alarms/{GUESS}/close/", NOBODY, "POST",
+                                    lambda s: {}),
     "tokens": Route(None, lambda s: "/account/tokens/"),
     "token-revoke": Route("token", lambda s: f"/account/tokens/{s.token}/revoke/", LOGGED_IN, "POST", lambda s: {}),
     "audit": Route(None, lambda s: "/audit/", AUDIT_READERS),
@@ -208,6 +212,12 @@ API: dict[tuple[str, str], Route] = {
     ("GET", "/api/monitoring/quarantine"): Route(None, lambda s: "/api/monitoring/quarantine", PROVINCE),
     ("GET", "/api/assessment/periods"): Route(None, lambda s: "/api/assessment/periods"),
     ("GET", "/api/assessment/{period}"): Route(None, lambda s: "/api/assessment/annual:2021", listing=True),
+    ("GET", "/api/alarms/"): Route(None, lambda s: "/api/alarms/", listing=True),
+    ("GET", "/api/alarms/{alarm_id}"): Route(None, lambda s: f"/api/alarms/{GUESS}", NOBODY),
+    ("POST", "/api/alarms/{alarm_id}/acknowledge"): Route(None, lambda s: f"/api/alarms/{GUESS}/acknowledge", NOBODY,
+                                                          "POST", lambda s: {}, True),
+    ("POST", "/api/alarms/{alarm_id}/close"): Route(None, lambda s: f"/api/alarms/{GUESS}/close", NOBODY, "POST",
+                                                    lambda s: {}, True),
     ("GET", "/api/jobs/{job_id}"): Route("job", lambda s: f"/api/jobs/{s.job}"),
     ("GET", "/api/collection/todo"): Route(None, lambda s: "/api/collection/todo", listing=True),
     ("GET", "/api/collection/review-queue"): Route(None, lambda s: "/api/collection/review-queue", QUEUE_READERS,
