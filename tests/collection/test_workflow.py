@@ -109,3 +109,15 @@ def test_todo_lists_what_is_due(period: str) -> None:
         ("2024", "annual_statistics", "due"), ("2024", "programme_indicators", "due")}
     _filled(period)
     assert {i.status for i in s.todo(city_actor()) if i.kind == "annual_statistics"} == {"draft"}
+
+
+def test_each_period_has_its_deadline_and_past_deadlines_show_as_overdue(period: str) -> None:
+    import datetime as dt
+
+    from ecer.services.actor import system_actor
+
+    s.ensure_period(system_actor(), "2022", 2022, dt.date(2023, 3, 31))  # open, deadline passed
+    items = {(i.period, i.kind): i for i in s.todo(city_actor())}
+    late, current = items[("2022", "annual_statistics")], items[("2024", "annual_statistics")]
+    assert (late.deadline, late.overdue) == (dt.date(2023, 3, 31), True)
+    assert (current.deadline, current.overdue) == (dt.date(2099, 3, 31), False)
