@@ -236,7 +236,6 @@ def start_web(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
 
 @pytest.mark.slow
 @pytest.mark.once
-@pytest.mark.skipif(not os.environ.get("ECER_HEAVY_GATEWAY"), reason="heavy gateway test, not yet stable enough for CI on 2 cores (issue 13): run with ECER_HEAVY_GATEWAY=1")
 def test_hostile_traffic_at_once(gateway, gateway_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (spec,) = unique_specs(1)
     gateway_db.register([spec])
