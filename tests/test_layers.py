@@ -175,7 +175,9 @@ def test_cycle_finder_finds_a_loop() -> None:
 
 #: What the CLI may take from below the services: renderings and value types, no evaluation.
 CLI_MAY_IMPORT_BELOW = ("ecer.accounting.report", "ecer.core.decomposition", "ecer.catalogs", "ecer.plans",
-                        "ecer.errors", "ecer.texttable", "ecer.hj212", "ecer.config", "ecer.masterdata.services.setup")
+                        "ecer.errors", "ecer.texttable", "ecer.hj212", "ecer.config", "ecer.masterdata.services.setup",
+                        # the job worker's process loop (`ecer jobs worker`): plumbing, no evaluation logic
+                        "ecer.jobs.worker")
 #: Set-up and operations commands that call the data layer directly (no use case of an end user).
 CLI_SETUP = {"ecer.cli.demo", "ecer.cli.manage", "ecer.cli.serve", "ecer.cli.audit", "ecer.cli.token"}
 

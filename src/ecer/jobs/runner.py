@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from ecer.jobs.models import Job, JobStatus
 from ecer.jobs.registry import JobContext, JobFailed, handler_for
+from ecer.jobs.retry import retry_transient
 from ecer.jobs.storage import job_directory
-from ecer.jobs.worker import retry_transient
 
 logger = logging.getLogger(__name__)
 

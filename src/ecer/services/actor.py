@@ -173,3 +173,12 @@ def actor_from_request(request: Any) -> Actor:
     actor = actor_for_user(user) if user_id is not None else anonymous_actor()
     request._ecer_actor = actor
     return actor
+
+
+def may_see_point(actor: Actor, point: Any) -> bool:
+    """The one scope rule of monitoring points: an enterprise reporter sees its enterprise's, an actor
+    bound to a region the points of enterprises in its regions, the province all."""
+    if actor.enterprise_id is not None and not actor.sees_everything:
+        return bool(point.enterprise_id == actor.enterprise_id)
+    visible = visible_region_codes(actor)
+    return visible is None or point.enterprise.region_code in visible

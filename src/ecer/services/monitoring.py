@@ -12,21 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecer.services.actor import Actor, PermissionDenied, visible_region_codes
+from ecer.services.actor import Actor, PermissionDenied, may_see_point
 from ecer.services.errors import NotFound
 from ecer.services.regions import region_names
 
 #: How many quarantined devices the list page shows (the API returns up to the service's cap).
 QUARANTINE_ON_PAGE = 20
-
-
-def may_see_point(actor: Actor, point: Any) -> bool:
-    """The one scope rule of monitoring points: an enterprise reporter sees its enterprise's, an actor
-    bound to a region the points of enterprises in its regions, the province all."""
-    if actor.enterprise_id is not None and not actor.sees_everything:
-        return bool(point.enterprise_id == actor.enterprise_id)
-    visible = visible_region_codes(actor)
-    return visible is None or point.enterprise.region_code in visible
 
 
 def visible_points(*, actor: Actor) -> list[Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecer.services.actor import Actor, PermissionDenied, Role, require_role
+from ecer.services.actor import Actor, PermissionDenied, Role, may_see_point, require_role
 
 TONNES_PER_KG = 1e-3
 
@@ -26,7 +26,6 @@ def _data_dir() -> Path:
 def _registry(actor: Actor) -> dict[str, dict[str, Any]]:
     """MN → its point, enterprise and region, for the devices the actor may see."""
     from ecer.monitoring.models import Device
-    from ecer.services.monitoring import may_see_point
 
     out = {}
     for d in Device.objects.select_related("point__enterprise"):
