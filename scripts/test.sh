@@ -4,6 +4,7 @@
 # Extra arguments go to pytest.
 source "$(dirname "$0")/_env.sh" dev
 bash scripts/ensure-chromium.sh
+bash scripts/ensure-report-tools.sh
 echo "== ruff"; ruff check src tests benchmarks scripts
 echo "== mypy (pure core)"; mypy
 echo "== pytest (database: ${ECER_DATABASE_URL:-embedded SQLite})"

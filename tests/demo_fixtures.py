@@ -3,8 +3,11 @@ accounts). Test packages import them into their conftest.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import User
+from django.db import transaction
 
 from ecer.masterdata.services.accounts import ensure_demo_accounts
 from ecer.masterdata.services.catalogs import load_catalogs
@@ -24,6 +27,20 @@ def load_demo(plan: str = "sichuan-14fyp") -> None:
     import_statistics(illustrative_dataset(), illustrative=True)
     decompose_from_database(plan, actor=system_actor())
     ensure_demo_accounts()
+
+
+@pytest.fixture(scope="package")
+def demo_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """`load_demo()` once for the package that imports this fixture into its conftest, rolled back after."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            load_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

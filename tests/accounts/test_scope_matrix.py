@@ -103,6 +103,7 @@ REVIEWERS = role_is("province_admin", "province_reviewer")
 QUEUE_READERS = role_is("province_admin", "province_reviewer", "auditor", "city_reviewer")
 AUDIT_READERS = role_is("province_admin", "auditor")
 PROVINCE = role_is("province_admin", "province_reviewer", "auditor")
+JOB_STARTERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer", "enterprise_reporter")
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ PAGES: dict[str, Route] = {
     # 503 here: the matrix's two cities do not make a complete assessment year; scope: tests/dashboards
     "assessment": Route(None, lambda s: "/assessment/annual:2021/", probe=True),
     "monitoring:alarms": Route(None, lambda s: "/monitoring/alarms/?status=all", listing=True),
+    # a report's content is scoped by the services (tests/reports); the page itself is for every account
+    "reports:index": Route(None, lambda s: "/reports/"),
     # A guessed alarm id (none exists here) is refused for everyone and changes nothing; one real
     # alarm's own / foreign-city / auditor cases are in tests/alarms.
     "monitoring:alarm": Route(None, lambda s: f"/monitoring/alarms/{GUESS}/", NOBODY),
@@ -219,6 +222,9 @@ API: dict[tuple[str, str], Route] = {
     ("POST", "/api/alarms/{alarm_id}/close"): Route(None, lambda s: f"/api/alarms/{GUESS}/close", NOBODY, "POST",
                                                     lambda s: {}, True),
     ("GET", "/api/jobs/{job_id}"): Route("job", lambda s: f"/api/jobs/{s.job}"),
+    # starting a report job: refused to the read-only auditor and to visitors (sent only to them)
+    ("POST", "/api/reports/"): Route(None, lambda s: "/api/reports/", JOB_STARTERS, "POST",
+                                     lambda s: {"kind": "annual", "year": 2023, "format": "xlsx"}, True),
     ("GET", "/api/collection/todo"): Route(None, lambda s: "/api/collection/todo", listing=True),
     ("GET", "/api/collection/review-queue"): Route(None, lambda s: "/api/collection/review-queue", QUEUE_READERS,
                                                    listing=True),

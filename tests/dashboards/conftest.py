@@ -3,27 +3,11 @@ for the package and rolled back afterwards; dashboard reports are computed once 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import transaction
 
-from demo_fixtures import load_demo
+from demo_fixtures import demo_data  # noqa: F401 - the package-scoped demo database
 
 PLAN = "sichuan-14fyp"
-
-
-@pytest.fixture(scope="package")
-def demo_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            load_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ COMMANDS = [
     ("ecer.cli.audit", "audit"),
     ("ecer.cli.token", "token"),
     ("ecer.cli.monitoring", "monitoring"),
+    ("ecer.cli.report", "report"),
 ]
 
 

@@ -15,6 +15,7 @@ from ecer.errors import InputFileError
 from ecer.jobs.api import router as jobs_router
 from ecer.masterdata.api import router as masterdata_router
 from ecer.monitoring.api import router as monitoring_router
+from ecer.reports.api import router as reports_router
 from ecer.services.actor import PermissionDenied
 from ecer.services.errors import NotFound, ServiceError
 from ecer.site import api_errors
@@ -30,6 +31,7 @@ api.add_router("/alarms/", alarms_router)
 api.add_router("/jobs/", jobs_router)
 api.add_router("/collection/", collection_router)
 api.add_router("/assessment/", assessment_router)
+api.add_router("/reports/", reports_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ecer.jobs",
     "ecer.collection",
     "ecer.alarms",
+    "ecer.reports",
 ]
 
 MIDDLEWARE = [

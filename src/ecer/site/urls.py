@@ -15,5 +15,6 @@ urlpatterns = [
     path("monitoring/", include("ecer.monitoring.urls")),
     path("jobs/", include("ecer.jobs.urls")),
     path("collection/", include("ecer.collection.urls")),
+    path("reports/", include("ecer.reports.urls")),
     path("", include("ecer.web.urls")),
 ]
