@@ -417,3 +417,36 @@ def _run_id() -> int:
     from ecer.masterdata.models import DecompositionRun
 
     return DecompositionRun.objects.get(indicator__code="energy_intensity").pk
+
+
+def test_reports_page_generates_a_report_in_the_background_and_downloads_it(server: str, service: None,
+                                                                             browser: Any) -> None:
+    """/reports/: choose the annual report of 2023 as Excel, the job page follows the worker's progress,
+    then the file downloads and holds the overview service's ranking."""
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from ecer.services.actor import system_actor
+    from ecer.services.dashboard.overview import overview
+
+    s = Session(browser, server, 1360)
+    page = s.go("/reports/")
+    page.select_option("#report-kind", "annual")
+    page.select_option("#report-year", "2023")
+    page.select_option("#report-format", "xlsx")
+    s.shot("reports")
+    page.click("#report-generate")
+    page.wait_for_url(re.compile(r"/jobs/[^/]+/"))
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")  # the demo's worker process
+    link = page.locator("#job-download")
+    link.wait_for(state="visible")  # shown by the page's polling once the worker has written the file
+    s.shot("reports-job-done")
+    with page.expect_download() as download:
+        link.click()
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    ranking = [row[1] for row in book[book.sheetnames[1]].iter_rows(min_row=4, values_only=True)]
+    assert ranking == [c.name for c in overview(year=2023, actor=system_actor()).ranking]
+    assert s.errors == []
+    s.close()
