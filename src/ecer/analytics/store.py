@@ -41,7 +41,12 @@ def rollup_dir(data_dir: Path) -> Path:
 
 
 class Engine:
-    """Where the Ibis expressions run: DuckDB in-process (default) or a Spark session."""
+    """Where the Ibis expressions run: DuckDB in-process (default) or a Spark session.
+
+    Every input is a Parquet file (the lake's parts, then the hourly and daily files just written),
+    never an in-memory table handed over through pandas: a pandas round trip turns the naive
+    DataTime into an instant in the process's local time zone (Django sets TZ=Asia/Shanghai), which
+    Spark then shifts by eight hours and spreads each day over two dates."""
 
     name = "duckdb"
 
@@ -53,12 +58,8 @@ class Engine:
     def read(self, files: list[str]) -> Any:
         return self.con.read_parquet(files)
 
-    def table(self, arrow: pa.Table) -> Any:
-        import ibis
-
-        return ibis.memtable(arrow)
-
     def to_arrow(self, expr: Any) -> pa.Table:
+        """The result with the expression's own schema (dates stay dates on every engine)."""
         return self.con.to_pyarrow(expr)
 
 
@@ -84,15 +85,6 @@ class SparkEngine(Engine):
         name = f"t_{time.monotonic_ns()}"
         self.spark.read.parquet(*files).createOrReplaceTempView(name)
         return self.con.table(name)
-
-    def table(self, arrow: pa.Table) -> Any:
-        df = self.spark.createDataFrame(arrow.to_pandas())
-        name = f"t_{time.monotonic_ns()}"
-        df.createOrReplaceTempView(name)
-        return self.con.table(name)
-
-    def to_arrow(self, expr: Any) -> pa.Table:
-        return pa.Table.from_pandas(self.con.to_pandas(expr), preserve_index=False)
 
 
 @dataclass
@@ -184,7 +176,7 @@ def _roll_date(engine: Engine, lake_root: Path, root: Path, date: str, now: dt.d
         return 0
     hourly = engine.to_arrow(rollup.hourly(engine.read(files), now, params).order_by(["mn", "factor", "hour"]))
     _write_atomic(hourly, hourly_path)
-    daily = engine.to_arrow(rollup.daily(engine.table(hourly)).order_by(["mn", "factor", "day"]))
+    daily = engine.to_arrow(rollup.daily(engine.read([str(hourly_path)])).order_by(["mn", "factor", "day"]))
     _write_atomic(daily, daily_path)
     return int(hourly.num_rows)
 
@@ -195,5 +187,4 @@ def _roll_month(engine: Engine, root: Path, month: str) -> None:
     if not files:
         path.unlink(missing_ok=True)
         return
-    daily = pa.concat_tables([pq.read_table(f) for f in files])
-    _write_atomic(engine.to_arrow(rollup.monthly(engine.table(daily)).order_by(["mn", "factor", "month"])), path)
+    _write_atomic(engine.to_arrow(rollup.monthly(engine.read(files)).order_by(["mn", "factor", "month"])), path)
