@@ -167,6 +167,11 @@ def test_demo_serves_gateway_and_simulated_loggers_and_stops_them(tmp_path: Path
     try:
         _wait("/login/ answering", lambda: _answers(f"http://127.0.0.1:{web}/login/"), 60, log)
         banner = log.read_text()
+        # the production server path (gunicorn + WhiteNoise), not Django's development server
+        with urllib.request.urlopen(f"http://127.0.0.1:{web}/static/web/ecer.css", timeout=10) as css:
+            assert css.status == 200 and css.headers["Content-Type"].startswith("text/css")
+            assert css.headers.get("Server") is None
+        assert "Booting worker" in log.read_text() and "runserver" not in log.read_text()
         assert f"127.0.0.1:{gw}" in banner and "模拟数采仪（示例）/ simulated data loggers" in banner
         gateway_pid = int(re.search(r"gateway: \S+ \(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]
         simulator_pid = int(re.search(r"simulated data loggers: .*\(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]

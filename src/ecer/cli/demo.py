@@ -116,7 +116,7 @@ def _print_logins(url: str, monitoring: list[str]) -> None:
 
 
 def _check_port_free(host: str, port: int, what: str) -> None:
-    """Fail before starting anything when a port is taken (runserver would exit without cleanup)."""
+    """Fail before starting anything when a port is taken (the web server would exit without cleanup)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -148,8 +148,14 @@ def _start_monitoring(children: Children, gateway_port: int) -> list[str]:
             f"监测日志 / monitoring log: {log}"]
 
 
+#: The demo's web server: gunicorn as `ecer serve` runs it, sized for a laptop (ECER_WEB_WORKERS is for production).
+DEMO_WEB_WORKERS = 2
+DEMO_WEB_THREADS = 4
+
+
 def _exit_on_sigterm(signum: int, frame: object) -> None:
-    # SystemExit unwinds runserver like Ctrl-C does, so the `finally` below stops the children.
+    # SystemExit unwinds the set-up like Ctrl-C does, so the `finally` below stops the children; once
+    # gunicorn runs, its arbiter takes SIGTERM/SIGINT, stops its workers and exits the same way.
     sys.exit(128 + signum)
 
 
@@ -215,6 +221,9 @@ def _serve(host: str, port: int, url: str, children: Children, gateway_port: int
         settings.ALLOWED_HOSTS.append(host)
     if host in {"0.0.0.0", "::"}:
         settings.ALLOWED_HOSTS.append("*")
-    # The development server serves static files with --insecure; good enough for a local demo.
-    call_command("runserver", f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
-                 use_reloader=False, insecure_serving=True)
+    # The production server, as `ecer serve` runs it: gunicorn workers, static files through WhiteNoise.
+    from ecer.site.gunicorn_app import run
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    run([bind], DEMO_WEB_WORKERS, DEMO_WEB_THREADS, timeout=60, max_requests=0, forwarded_allow_ips="127.0.0.1,::1")
