@@ -6,8 +6,8 @@ from typing import Any
 
 from ecer.jobs.registry import JobContext, JobFailed, job_handler
 from ecer.services import reports
+from ecer.services.actor import actor_from_params
 from ecer.services.errors import ServiceError
-from ecer.services.submissions import actor_from_params
 
 
 @job_handler(reports.REPORT_JOB)

@@ -8,7 +8,7 @@ themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -182,3 +182,15 @@ def may_see_point(actor: Actor, point: Any) -> bool:
         return bool(point.enterprise_id == actor.enterprise_id)
     visible = visible_region_codes(actor)
     return visible is None or point.enterprise.region_code in visible
+
+
+def actor_params(actor: Actor) -> dict[str, Any]:
+    """The actor as a background job stores it (JSON), so the worker acts with the same role and scope."""
+    return {"username": actor.username, "role": str(actor.role), "region_code": actor.region_code,
+            "region_codes": sorted(actor.region_codes), "user_id": actor.user_id}
+
+
+def actor_from_params(params: Mapping[str, Any]) -> Actor:
+    """The actor a job was started by, back from `actor_params`."""
+    return Actor(username=params["username"], role=Role(params["role"]), region_code=params.get("region_code"),
+                 region_codes=frozenset(params.get("region_codes") or ()), user_id=params.get("user_id"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from ecer import __version__
 from ecer.reports.document import Bar, Chart, Document, Section, Table
-from ecer.services.actor import Actor
+from ecer.services.actor import Actor, actor_params
 from ecer.services.errors import InvalidRequest
 from ecer.services.source import DEFAULT_PLAN
 
@@ -298,12 +298,11 @@ def generate(req: Request, *, actor: Actor) -> bytes:
 def start(req: Request, *, actor: Actor) -> Any:
     """Queue the report as a background job (ecer.jobs); the job page shows progress and the file."""
     from ecer.services.jobs import start_job
-    from ecer.services.submissions import _actor_params
 
     req.check()
     return start_job(REPORT_JOB, actor, {"kind": req.kind, "year": req.year, "format": req.fmt,
                                          "quarter": req.quarter, "plan": req.plan_code, "lang": req.lang,
-                                         "actor": _actor_params(actor)})
+                                         "actor": actor_params(actor)})
 
 
 def available_years(plan_code: str = DEFAULT_PLAN) -> list[int]:

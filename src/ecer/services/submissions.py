@@ -36,7 +36,7 @@ from ecer.collection.models import (
 )
 from ecer.masterdata.models import ImportBatch, Observation, ObservationStatus, Region, Variable
 from ecer.masterdata.services.plausibility import hard_findings, previous_year_values, soft_findings
-from ecer.services.actor import Actor, PermissionDenied, Role, require_region, require_role
+from ecer.services.actor import Actor, PermissionDenied, Role, actor_params, require_region, require_role
 
 SUBMITTERS = (Role.CITY_OPERATOR,)
 REVIEWERS = (Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN)
@@ -594,18 +594,8 @@ def upload_file(actor: Actor, submission_id: int | str, file_name: str, size: in
     data = read()
     if len(data) > limit:
         raise SubmissionError(f"{file_name}: larger than the limit of {limit / 1048576:.0f} MB; nothing was stored")
-    return start_job(UPLOAD_JOB, actor, {"submission_id": sub.pk, "actor": _actor_params(actor)},
+    return start_job(UPLOAD_JOB, actor, {"submission_id": sub.pk, "actor": actor_params(actor)},
                      {f"upload{suffix}": data})
-
-
-def _actor_params(actor: Actor) -> dict[str, Any]:
-    return {"username": actor.username, "role": str(actor.role), "region_code": actor.region_code,
-            "region_codes": sorted(actor.region_codes), "user_id": actor.user_id}
-
-
-def actor_from_params(params: Mapping[str, Any]) -> Actor:
-    return Actor(username=params["username"], role=Role(params["role"]), region_code=params.get("region_code"),
-                 region_codes=frozenset(params.get("region_codes") or ()), user_id=params.get("user_id"))
 
 
 def apply_upload(actor: Actor, submission_id: int, path: str, progress: Any) -> dict[str, Any]:
