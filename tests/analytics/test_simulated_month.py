@@ -56,7 +56,8 @@ def test_incremental_runs_touch_only_new_and_late_dates(month) -> None:  # type:
     _, _, _, (runs, late) = month
     assert [len(r.dates) for r in runs] == [10, 10, 10, 1]
     assert runs[1].dates[0] == "2025-03-11" and runs[-1].dates == ["2025-03-31"]
-    assert late.dates == ["2025-03-02", "2025-04-03"] and late.months == ["2025-03", "2025-04"]
+    # 3 March is recomputed too: its first totaliser reading is compared with the 2nd's last
+    assert late.dates == ["2025-03-02", "2025-03-03", "2025-04-03"] and late.months == ["2025-03", "2025-04"]
 
 
 def _check_against_truth(data: Path, truth: simulate.Truth, specs: list[simulate.Spec]) -> None:
@@ -74,7 +75,14 @@ def _check_against_truth(data: Path, truth: simulate.Truth, specs: list[simulate
         assert q.valid_rate == pytest.approx(truth.valid[spec.mn] / truth.readings[spec.mn])
         assert q.negative == truth.negative[spec.mn]
         assert q.stuck_runs == 1  # the frozen sensor of 7 March, 8 hours
+        assert q.cou_backwards == truth.cou_backwards[spec.mn]
+        assert q.cou_backwards == (3 if spec.kind == "water" else 1)  # glitch, reset at midnight, negative Cou
         assert 0 < q.gap_hours < 31 * 24 * 0.1
+    # the negative hourly Cou of 9 March 05:00 is flagged and not the amount (concentration × flow is)
+    nine = reads.rows(data, "hourly", MONTH[8], MONTH[8], factors=["w01018", "a21026"])
+    flagged = [r for r in nine if r["n_cou_backwards"]]
+    assert len(flagged) == len(specs) and all(r["hour"].hour == 5 for r in flagged)
+    assert all(r["cou_sent"] is None and r["amount_source"] == "concentration_x_flow" for r in flagged)
     future = quality(data, dt.date(2025, 4, 1), dt.date(2025, 4, 30), params=PARAMS)
     assert {q.mn: q.bad_time for q in future} == truth.bad_time
 

@@ -32,6 +32,9 @@ def rolled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             flag = "D" if i == 0 else "N"
             rows += [LakeRow(MN, "32", "2011", at, "w01018", "Rtd", 50.0, "", flag, RX, 1, "w01018"),
                      LakeRow(MN, "32", "2011", at, "w00000", "Rtd", 10.0, "", "N", RX, 1, "w00000")]
+    # a negative hourly amount: flagged and counted, the hour's amount stays concentration × flow
+    rows.append(LakeRow(MN, "32", "2061", dt.datetime.combine(DAY, dt.time(5)), "w01018", "Cou", -3.0, "", "N", RX, 1,
+                        "w01018"))
     lake = Lake(tmp_path / "lake")
     lake.write(rows, 1)
     lake.close()
@@ -58,6 +61,7 @@ def test_scope_a_city_sees_only_its_points(rolled: Path) -> None:
     q = service.quality(actor=system_actor(), year=2025, month=3)
     assert [(x["mn"], x["received"]) for x in q] == [(MN, 2880)]
     assert q[0]["valid_rate"] == pytest.approx((2880 * 2 - 24) / (2880 * 2))
+    assert q[0]["cou_backwards"] == 1
 
 
 def test_pages_read_the_rollups(rolled: Path, client_in: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,11 +72,11 @@ def test_pages_read_the_rollups(rolled: Path, client_in: Client, monkeypatch: py
     assert page.status_code == 200
     html = page.content.decode()
     assert "<svg" in html and 'fill="#e3f4e8"' in html and "化学需氧量" in html  # trend with the limit band
-    assert "2025-03-04 05:00" in html and "D:1" in html
+    assert "2025-03-04 05:00" in html and "D:1" in html and "累计值倒退: 1" in html
     emissions = client_in.get("/monitoring/emissions/?group=city&year=2025").content.decode()
     assert "510100" in emissions and "0.0432" in emissions
     quality = client_in.get("/monitoring/quality/?year=2025&month=3").content.decode()
-    assert MN in quality
+    assert MN in quality and "累计值倒退" in quality
     # the pages never read the raw parts: with the lake gone the roll-ups still show
     import shutil
 

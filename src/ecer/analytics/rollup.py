@@ -2,7 +2,8 @@
 
 hourly(measurements)  → one row per (mn, factor, hour): real-time readings counted by flag,
                         min/avg/max of the valid ones, the logger's hourly average (2061 Avg, ZsAvg),
-                        the Cou it sent, bad-time readings, and the emission amount in kg
+                        the Cou it sent, bad-time readings, cumulative values going backwards, and
+                        the emission amount in kg
 daily(hourly)         → one row per (mn, factor, day); monthly(daily) → per (mn, factor, month)
 
 Averages of longer periods are weighted by the valid readings of each hour, so a daily average is
@@ -22,21 +23,29 @@ from ecer.analytics.params import FLOW_FACTORS, INVALID_FLAGS, VALID_FLAG, Analy
 
 FLAG_COLUMNS = {flag: f"n_flag_{flag.lower()}" for flag in INVALID_FLAGS}
 COUNT_COLUMNS = ["n_readings", "n_valid", "n_invalid", *FLAG_COLUMNS.values(), "n_negative", "n_bad_time",
-                 "n_zero_flow"]
+                 "n_zero_flow", "n_cou_backwards"]
+# CN of the interval records whose Cou is the period's amount (minute, hourly, daily): never below 0
+INTERVAL_CNS = ("2051", "2061", "2031")
 
 
 def _n(cond: Any) -> Any:
     return cond.cast("int64").sum()
 
 
-def hourly(t: Any, now: dt.datetime, params: AnalyticsParams) -> Any:
-    """Hourly roll-up of a measurements table (lake schema) judged at `now` (logger local time)."""
+def hourly(t: Any, now: dt.datetime, params: AnalyticsParams, carry: Any = None) -> Any:
+    """Hourly roll-up of a measurements table (lake schema) judged at `now` (logger local time).
+
+    `carry` (from `carry_in` over the previous date's hourly rows, or None) holds each (mn, factor)'s
+    last real-time totaliser value before this table's first, so a totaliser that goes backwards
+    across midnight is caught too."""
     late_ok = ibis.literal(now + dt.timedelta(hours=params.future_tolerance_hours))
     early_ok = ibis.literal(now - dt.timedelta(days=params.max_age_days))
     t = t.mutate(hour=t.data_time.truncate("h"), bad_time=(t.data_time > late_ok) | (t.data_time < early_ok))
     rt = (t.cn == "2011") & (t.field == "Rtd") & ~t.bad_time
     valid = rt & (t.flag == VALID_FLAG) & t.value.notnull()
     hourly_cn = (t.cn == "2061") & ~t.bad_time
+    # an interval record's Cou is the period's amount: below zero it is flagged, never summed
+    interval_cou = t.cn.isin(list(INTERVAL_CNS)) & (t.field == "Cou") & ~t.bad_time
     metrics = {
         "n_readings": _n(rt),
         "n_valid": _n(valid),
@@ -50,10 +59,35 @@ def hourly(t: Any, now: dt.datetime, params: AnalyticsParams) -> Any:
         "sum_valid": t.value.sum(where=valid),
         "hourly_avg": t.value.max(where=hourly_cn & (t.field == "Avg")),
         "hourly_zs_avg": t.value.max(where=hourly_cn & (t.field == "ZsAvg")),
-        "cou_sent": t.value.max(where=hourly_cn & (t.field == "Cou")),
+        "cou_sent": t.value.max(where=hourly_cn & (t.field == "Cou") & (t.value >= 0)),
+        "n_cou_negative": _n(interval_cou & (t.value < 0)),
     }
     agg = t.group_by(["mn", "factor", "hour"]).aggregate(**metrics)
+    totals = _totaliser(t, carry)
+    agg = agg.left_join(totals, ["mn", "factor", "hour"]).select(agg, totals.n_tot_backwards, totals.cou_last)
+    agg = agg.mutate(n_cou_backwards=agg.n_cou_negative + ibis.coalesce(agg.n_tot_backwards, 0)).drop(
+        "n_cou_negative", "n_tot_backwards")
     return _with_amounts(agg, params)
+
+
+def _totaliser(t: Any, carry: Any) -> Any:
+    """Per (mn, factor, hour) of the real-time totaliser (2011 Cou, a running total where sent): readings
+    lower than the one before of the same (mn, factor), and the hour's last value (the next date's
+    carry). Only these few rows are ordered, not the whole table."""
+    tot = t.filter((t.cn == "2011") & (t.field == "Cou") & ~t.bad_time & t.value.notnull())
+    tot = tot.mutate(prev=tot.value.lag().over(ibis.window(group_by=[tot.mn, tot.factor], order_by=tot.data_time)))
+    if carry is not None:
+        tot = tot.left_join(carry, ["mn", "factor"]).select(tot, carry.cou_prev)
+        tot = tot.mutate(prev=ibis.coalesce(tot.prev, tot.cou_prev))
+    return tot.group_by(["mn", "factor", "hour"]).aggregate(
+        n_tot_backwards=_n(tot.prev.notnull() & (tot.value < tot.prev)),
+        cou_last=tot.value.argmax(tot.data_time))
+
+
+def carry_in(previous_hourly: Any) -> Any:
+    """Each (mn, factor)'s last totaliser value of a date's hourly rows: the carry of the next date."""
+    t = previous_hourly.filter(previous_hourly.cou_last.notnull())
+    return t.group_by(["mn", "factor"]).aggregate(cou_prev=t.cou_last.argmax(t.hour))
 
 
 def _with_amounts(agg: Any, params: AnalyticsParams) -> Any:

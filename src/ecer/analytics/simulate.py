@@ -4,7 +4,10 @@ Each point sends a real-time reading of each factor every `interval_s` seconds o
 hourly record (2061 Avg = the mean of the hour's valid real-time values; for some hours also the
 pollutant's Cou in kg). The generator drops whole hours (gaps), marks some readings invalid (flag
 D), freezes one sensor for a stretch (stuck), sends a few negative and future-dated readings, and
-re-sends an earlier day (duplicates, which the lake must refuse). It computes, in plain Python and
+re-sends an earlier day (duplicates, which the lake must refuse). Water loggers also send a flow
+totaliser (2011 `Cou`, m³) that glitches backwards on the 15th and is reset at midnight of the 20th;
+on the 9th each logger sends one negative hourly `Cou` (flagged, the amount falls back to
+concentration × flow). It computes, in plain Python and
 independently of the roll-ups, what the month's totals and rates must be.
 """
 
@@ -31,6 +34,11 @@ class Truth:
     valid: dict[str, int] = field(default_factory=dict)
     bad_time: dict[str, int] = field(default_factory=dict)
     negative: dict[str, int] = field(default_factory=dict)
+    cou_backwards: dict[str, int] = field(default_factory=dict)  # totaliser steps back + negative interval Cou
+    last_total: dict[str, float] = field(default_factory=dict)  # the generator's own totaliser state
+
+    def count_backwards(self, mn: str) -> None:
+        self.cou_backwards[mn] = self.cou_backwards.get(mn, 0) + 1
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ def simulate_day(spec: Spec, day: dt.date, interval_s: int, truth: Truth, params
                     value = -0.5
                 rows.append(LakeRow(spec.mn, "32", "2011", at, code, "Rtd", value, f"{value}",
                                     "D" if invalid else "N", RX, 1, code))
+                if code == "w00000":
+                    rows.append(_totaliser_row(spec, at, truth))
                 truth.readings[spec.mn] = truth.readings.get(spec.mn, 0) + 1
                 if not invalid:
                     truth.valid[spec.mn] = truth.valid.get(spec.mn, 0) + 1
@@ -82,13 +92,32 @@ def simulate_day(spec: Spec, day: dt.date, interval_s: int, truth: Truth, params
     return rows
 
 
+def _totaliser_row(spec: Spec, at: dt.datetime, truth: Truth) -> LakeRow:
+    """The flow totaliser (m³ since the month began, reset to 0 at the 20th's midnight); one reading at
+    10:00 of the 15th comes 50 m³ short. A reading below the one before is what the roll-up must flag."""
+    reset = dt.datetime(at.year, at.month, 20)
+    total = round(((at - reset) if at >= reset else (at - at.replace(day=1, hour=0, minute=0, second=0)))
+                  .total_seconds() * 0.02, 3)
+    if at.day == 15 and at.hour == 10 and at.minute == 0:
+        total -= 50.0
+    if total < truth.last_total.get(spec.mn, -1.0):
+        truth.count_backwards(spec.mn)
+    truth.last_total[spec.mn] = total
+    return LakeRow(spec.mn, "32", "2011", at, "w00000", "Cou", total, f"{total}", "N", RX, 1, "w00000")
+
+
 def _hour_amounts(spec: Spec, start: dt.datetime, pollutants: list[str], means: dict[str, float | None],
                   flow: float | None, k: float, rng: random.Random, truth: Truth) -> list[LakeRow]:
     """Cou rows of the hour (sent for some hours), and each pollutant's true amount of the hour."""
     rows = []
     for code in pollutants:
         conc = means[code]
-        if rng.random() < 0.2:  # this hour the logger also sends the pollutant's amount (Cou, kg)
+        sends_cou = rng.random() < 0.2  # this hour the logger also sends the pollutant's amount (Cou, kg)
+        if start.day == 9 and start.hour == 5 and code == pollutants[0]:  # a negative amount: flagged
+            rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Cou", -1.25, "", "N", RX, 1, code))
+            truth.count_backwards(spec.mn)
+            sends_cou = False  # the amount falls back to concentration × flow
+        if sends_cou:
             cou = round(rng.uniform(0.1, 5.0), 4)
             rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Cou", cou, "", "N", RX, 1, code))
             amount = cou

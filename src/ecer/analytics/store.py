@@ -10,7 +10,10 @@ Layout under `$ECER_DATA_DIR/rollups/` (docs/monitoring-analytics.md):
 A run reads the lake's change log (index.sqlite `changes`: one row per write and date) after the
 number in state.json, recomputes the hourly and daily file of each date written since, and the
 monthly file of each month those dates fall in. A new day therefore costs one day, and late or
-re-sent data correct exactly the dates (and their months) they touch. Every file is written under a
+re-sent data correct exactly the dates (and their months) they touch, plus the next date where that
+one holds real-time totaliser readings (its first is compared with this date's last: see
+`rollup.carry_in`). A change of ROLLUP_SCHEMA_VERSION makes the next run recompute every date.
+Every file is written under a
 temporary name and renamed; state.json is replaced last, so a crash means the next run does the same
 dates again (the results are the same).
 """
@@ -33,7 +36,7 @@ import pyarrow.parquet as pq
 from ecer.analytics import rollup
 from ecer.analytics.params import AnalyticsParams
 
-ROLLUP_SCHEMA_VERSION = 1
+ROLLUP_SCHEMA_VERSION = 2  # 2: n_cou_backwards, cou_last
 
 
 def rollup_dir(data_dir: Path) -> Path:
@@ -151,8 +154,9 @@ def update(data_dir: Path, engine: Engine | None = None, now: dt.datetime | None
     now = now or (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).replace(tzinfo=None)
     lake_root, root = data_dir / "lake", rollup_dir(data_dir)
     state = _read_state(root)
-    seq, changed = _lake_changes(lake_root, int(state.get("change_seq", 0)))
-    todo = sorted(set(dates)) if dates is not None else changed
+    after = int(state.get("change_seq", 0)) if state.get("schema_version") == ROLLUP_SCHEMA_VERSION else 0
+    seq, changed = _lake_changes(lake_root, after)
+    todo = _with_followers(root, sorted(set(dates)) if dates is not None else changed)
     result = RunResult(engine.name, change_seq=seq)
     for date in todo:
         result.hourly_rows += _roll_date(engine, lake_root, root, date, now, params)
@@ -166,6 +170,27 @@ def update(data_dir: Path, engine: Engine | None = None, now: dt.datetime | None
     return result
 
 
+def _next_date(date: str) -> str:
+    return (dt.date.fromisoformat(date) + dt.timedelta(days=1)).isoformat()
+
+
+def _has_totaliser(hourly_path: Path, older_schema: bool = True) -> bool:
+    """Whether a date's hourly file holds real-time totaliser readings (so the next date's flags depend
+    on it); `older_schema` is the answer for a file written before the column existed."""
+    if not hourly_path.exists():
+        return False
+    if "cou_last" not in pq.read_schema(hourly_path).names:
+        return older_schema
+    col = pq.read_table(hourly_path, columns=["cou_last"]).column("cou_last")
+    return bool(col.null_count < len(col))
+
+
+def _with_followers(root: Path, dates: list[str]) -> list[str]:
+    """`dates` and, for each, the next date when that one's totaliser check reads this one's last value."""
+    nxt = {_next_date(d) for d in dates}
+    return sorted(set(dates) | {d for d in nxt if _has_totaliser(root / "hourly" / f"date={d}.parquet")})
+
+
 def _roll_date(engine: Engine, lake_root: Path, root: Path, date: str, now: dt.datetime,
                params: AnalyticsParams) -> int:
     files = _date_files(lake_root, date)
@@ -174,7 +199,9 @@ def _roll_date(engine: Engine, lake_root: Path, root: Path, date: str, now: dt.d
         hourly_path.unlink(missing_ok=True)
         daily_path.unlink(missing_ok=True)
         return 0
-    hourly = engine.to_arrow(rollup.hourly(engine.read(files), now, params).order_by(["mn", "factor", "hour"]))
+    previous = root / "hourly" / f"date={(dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()}.parquet"
+    carry = rollup.carry_in(engine.read([str(previous)])) if _has_totaliser(previous, False) else None
+    hourly = engine.to_arrow(rollup.hourly(engine.read(files), now, params, carry).order_by(["mn", "factor", "hour"]))
     _write_atomic(hourly, hourly_path)
     daily = engine.to_arrow(rollup.daily(engine.read([str(hourly_path)])).order_by(["mn", "factor", "day"]))
     _write_atomic(daily, daily_path)
