@@ -17,7 +17,8 @@ UNITS = sorted(DEPLOY.glob("*.service"))
 
 
 def test_the_unit_set_is_complete() -> None:
-    assert {u.name for u in UNITS} == {"ecer-web.service", "ecer-gateway.service", "ecer-jobs.service"}
+    assert {u.name for u in UNITS} == {"ecer-web.service", "ecer-gateway.service", "ecer-jobs.service",
+                                         "ecer-scheduler.service"}
     wants = (DEPLOY / "ecer.target").read_text()
     assert all(u.name in wants for u in UNITS)
 

@@ -196,21 +196,26 @@ def demo(host: str, port: int, no_serve: bool, reset: bool, gateway_port: int, n
         children.stop_all()
 
 
-def _start_job_worker(children: Children) -> str:
-    """The background-job worker (uploads, report generation): a child process like the gateway."""
+def _start_job_worker(children: Children) -> list[str]:
+    """The background-job worker (uploads, report generation) and the scheduler that queues the
+    recurring roll-ups and alarm detection: child processes like the gateway."""
     from ecer import config
 
     data_dir = config.data_dir()
+    env = dict(os.environ, ECER_DATA_DIR=str(data_dir))
     log = data_dir / "demo-jobs.log"
-    worker = children.start("jobs", ["jobs", "worker"], dict(os.environ, ECER_DATA_DIR=str(data_dir)), log)
-    return f"后台任务 / job worker: pid {worker.pid}, log {log}"
+    worker = children.start("jobs", ["jobs", "worker"], env, log)
+    schedule_log = data_dir / "demo-scheduler.log"
+    scheduler = children.start("scheduler", ["jobs", "scheduler"], env, schedule_log)
+    return [f"后台任务 / job worker: pid {worker.pid}, log {log}",
+            f"定时任务 / scheduler (roll-ups, alarms): pid {scheduler.pid}, log {schedule_log}"]
 
 
 def _serve(host: str, port: int, url: str, children: Children, gateway_port: int | None) -> None:
     monitoring = ["在线监测：未启动网关 / monitoring: gateway not started (--no-gateway)"]
     if gateway_port is not None:
         monitoring = _start_monitoring(children, gateway_port)
-    monitoring.append(_start_job_worker(children))
+    monitoring.extend(_start_job_worker(children))
     _print_logins(url, monitoring)
     if host not in LOOPBACK:
         click.echo("警告 / warning: the demo passwords are public; listening beyond this machine exposes them.")

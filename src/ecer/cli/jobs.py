@@ -31,6 +31,33 @@ def worker(batch: bool, interval: float, max_backoff: float) -> None:
     run_worker(interval=interval, batch=batch, max_backoff=max_backoff)
 
 
+@jobs.command()
+@click.option("--poll", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="seconds between looks at the schedule")
+@click.option("--once", is_flag=True, help="queue what is due now, then exit (for cron and tests)")
+def scheduler(poll: float, once: bool) -> None:
+    """Queue the recurring jobs when due (roll-ups and alarms every ECER_ROLLUP_INTERVAL_MINUTES).
+    Run one per installation, beside the worker that runs what it queues."""
+    import logging
+
+    from ecer.site.django_setup import setup
+
+    setup()
+    from django.utils import timezone
+
+    from ecer.jobs.schedule import recurring_jobs, run_scheduler, tick
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    schedule = recurring_jobs()
+    if once:
+        for job_id in tick(timezone.now(), schedule):
+            click.echo(job_id)
+        return
+    names = ", ".join(f"{r.kind} every {r.every}" for r in schedule) or "nothing (all intervals are 0)"
+    click.echo(f"定时任务 / scheduler: {names}", err=True)
+    run_scheduler(poll)
+
+
 @jobs.command("list")
 @click.option("--limit", default=20, show_default=True, type=int)
 def list_jobs(limit: int) -> None:

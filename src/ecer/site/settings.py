@@ -209,6 +209,8 @@ OTP_TOTP_ISSUER = "ECER"
 ECER_ALARM_OFFLINE_MINUTES = config.integer(config.ENV_ALARM_OFFLINE_MINUTES, 30, 1, 7 * 24 * 60)
 ECER_ALARM_MIN_TRANSMISSION_RATE = config.integer(config.ENV_ALARM_MIN_TRANSMISSION_PERCENT, 90, 0, 100) / 100
 ECER_ALARM_MIN_VALID_RATE = config.integer(config.ENV_ALARM_MIN_VALID_PERCENT, 90, 0, 100) / 100
+# The scheduler (`ecer jobs scheduler`) queues the roll-ups + alarm detection this often; 0 = never.
+ECER_ROLLUP_INTERVAL_MINUTES = config.integer(config.ENV_ROLLUP_INTERVAL_MINUTES, 10, 0, 24 * 60)
 # Mail for new alarms goes out only when a mail server is configured (ECER_EMAIL_HOST).
 EMAIL_HOST = os.environ.get(config.ENV_EMAIL_HOST, "").strip()
 ECER_EMAIL_ENABLED = bool(EMAIL_HOST)
