@@ -126,7 +126,16 @@ def demo_database(tmp_path: Path) -> Iterator[str]:
 
 
 def _packets_seen(url: str) -> int:
-    sql = "SELECT COALESCE(SUM(packets_accepted), 0) FROM monitoring_devicestatus WHERE last_packet_at IS NOT NULL"
+    return _count(url, "SELECT COALESCE(SUM(packets_accepted), 0) FROM monitoring_devicestatus "
+                       "WHERE last_packet_at IS NOT NULL")
+
+
+def _rollups_run(url: str) -> int:
+    return _count(url, "SELECT COUNT(*) FROM jobs_job WHERE kind = 'monitoring.rollup_alarms' "
+                       "AND status = 'succeeded'")
+
+
+def _count(url: str, sql: str) -> int:
     if url.startswith("postgres"):
         import psycopg
 
@@ -176,13 +185,16 @@ def test_demo_serves_gateway_and_simulated_loggers_and_stops_them(tmp_path: Path
         gateway_pid = int(re.search(r"gateway: \S+ \(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]
         simulator_pid = int(re.search(r"simulated data loggers: .*\(pid (\d+)\)", banner).group(1))  # type: ignore[union-attr]
         worker_pid = int(re.search(r"job worker: pid (\d+)", banner).group(1))  # type: ignore[union-attr]
-        assert _alive(gateway_pid) and _alive(simulator_pid) and _alive(worker_pid)
+        scheduler_pid = int(re.search(r"scheduler \(roll-ups, alarms\): pid (\d+)", banner).group(1))  # type: ignore[union-attr]
+        assert _alive(gateway_pid) and _alive(simulator_pid) and _alive(worker_pid) and _alive(scheduler_pid)
         socket.create_connection(("127.0.0.1", gw), timeout=5).close()
         _wait("a DeviceStatus with a packet", lambda: _packets_seen(demo_database) > 0, 25, log)
+        # the scheduler queued the roll-ups at start and the worker ran them
+        _wait("a finished monitoring.rollup_alarms job", lambda: _rollups_run(demo_database) > 0, 60, log)
 
         demo.send_signal(signal.SIGTERM)
         demo.wait(timeout=20)
-        assert not _alive(gateway_pid) and not _alive(simulator_pid) and not _alive(worker_pid), log.read_text()[-2000:]
+        assert not any(map(_alive, (gateway_pid, simulator_pid, worker_pid, scheduler_pid))), log.read_text()[-2000:]
         assert _port_free(web) and _port_free(gw)
         assert "stopped:" in (tmp_path / "demo-monitoring.log").read_text()  # the gateway shut down cleanly
     finally:
