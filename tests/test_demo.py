@@ -58,7 +58,7 @@ def test_demo_no_serve_twice() -> None:
     assert user.ecer_profile.region.code == "510800"
     assert user.groups.filter(name="city_operator").exists()
     reporter = User.objects.get(username="enterprise")
-    assert reporter.ecer_enterprise.enterprise.credit_code == "91510700DEMO00002B"  # bound after the registry
+    assert reporter.ecer_enterprise.enterprise.credit_code == "91510700MADEM0002X"  # bound after the registry
     assert authenticate(username="auditor", password="demo-auditor") is not None
     # the city targets are the decomposed (illustrative) ones, with their run as provenance
     assert "目标分解 / decomposition: 21 city targets" in first.output

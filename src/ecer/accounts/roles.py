@@ -51,7 +51,7 @@ DEMO_ACCOUNTS = (
                 "Guangyuan city reviewer"),
     DemoAccount("chengdu", "demo-chengdu", ROLE_CITY_OPERATOR, "510100", "成都市填报员", "Chengdu city operator"),
     DemoAccount("enterprise", "demo-enterprise", ROLE_ENTERPRISE_REPORTER, None, "企业填报员（示例 绵阳某化工）",
-                "enterprise reporter (illustrative Mianyang chemical works)", "91510700DEMO00002B"),
+                "enterprise reporter (illustrative Mianyang chemical works)", "91510700MADEM0002X"),
     DemoAccount("auditor", "demo-auditor", ROLE_AUDITOR, None, "审计（只读）", "auditor (read-only)"),
 )
 
