@@ -171,7 +171,7 @@ PAGES: dict[str, Route] = {
     "jobs:problems": Route("job", lambda s: f"/jobs/{s.job}/problems.csv"),
     "jobs:file": Route("job", lambda s: f"/jobs/{s.job}/file/", probe=True),  # 404 when the job left no file
     "assessments": Route(None, lambda s: "/assessment/"),
-    # 503 here: the matrix's two cities do not make a complete assessment year; scope: tests/dashboards
+    # 422 here: the matrix's two cities do not make a complete assessment year; scope: tests/dashboards
     "assessment": Route(None, lambda s: "/assessment/annual:2021/", probe=True),
     "monitoring:alarms": Route(None, lambda s: "/monitoring/alarms/?status=all", listing=True),
     # a report's content is scoped by the services (tests/reports); the page itself is for every account
@@ -449,7 +449,7 @@ def _listing_problem(user: str | None, response: Any) -> str | None:
 def _judge(user: str | None, name: str, route: Route, url: str, allowed: bool, response: Any) -> str | None:
     status, who = response.status_code, user or "anonymous"
     where = f"{who} {route.method} {url} ({name})"
-    if status >= 500 and not (route.probe and status == 503):
+    if status >= 500 and not (route.probe and status == 503):  # readiness without a gateway
         return f"{where}: server error {status}"
     if route.probe:
         return None

@@ -77,3 +77,13 @@ def test_unknown_or_unassessable_periods_say_why_and_english_on_request() -> Non
     client.cookies["django_language"] = "en"
     html = client.get("/assessment/annual:2023/").content.decode()
     assert "annual evaluation 2023" in html and "Guangyuan" in html and "not completed" in html
+
+
+def test_a_year_the_data_cannot_complete_is_422_with_the_reason_not_a_server_error() -> None:
+    from ecer.masterdata.models.observations import Observation
+
+    Observation.objects.filter(region__code="510800", year=2023).delete()  # 广元's 2023 statistics
+    response = _client("province").get("/assessment/annual:2023/")
+    body = response.content.decode()
+    assert response.status_code == 422, body[:500]
+    assert "根据现有数据无法计算" in body and "2023" in body and ("510800" in body or "广元" in body)

@@ -51,7 +51,9 @@ def dashboard_view(func: View) -> View:
         except InvalidRequest as exc:
             return _problem(request, 400, str(exc))
         except ServiceError as exc:
-            return _problem(request, 503, str(exc))
+            # The server is fine; the data held cannot answer this (e.g. a year not yet complete):
+            # 422 with the service's reason, not 503, which would tell a monitor the site is down.
+            return _problem(request, 422, str(exc))
 
     return wrapper
 
