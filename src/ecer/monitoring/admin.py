@@ -56,7 +56,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 @admin.register(models.MonitoringPoint)
 class MonitoringPointAdmin(admin.ModelAdmin):
-    list_display = ["enterprise", "outlet_code", "outlet_name", "kind"]
+    list_display = ["enterprise", "outlet_code", "outlet_name", "kind", "longitude", "latitude"]
     list_filter = ["kind"]
     inlines = [DeviceInline, LimitInline]
 

@@ -1,4 +1,5 @@
-"""Monitoring API: registry with live status, one device's status, quarantined devices (read-only).
+"""Monitoring API: registry with live status, the map of the points, one device's status, quarantined
+devices (read-only).
 
 Thin: the actor from the request, one call of `ecer.services.monitoring` (which applies the scope),
 the data as schemas. List endpoints are paginated (`ecer.site.pagination`). PW is never exposed.
@@ -10,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
@@ -52,6 +54,8 @@ class PointOut(Schema):
     outlet_code: str
     outlet_name: str
     kind: str
+    longitude: float | None  # WGS-84 decimal degrees, None when not entered
+    latitude: float | None
     limits: list[LimitOut]
     status: StatusOut | None
 
@@ -63,6 +67,39 @@ class QuarantineOut(Schema):
     last_seen: datetime
     packet_count: int
     last_peer: str
+
+
+class MapPointOut(Schema):
+    point_id: int
+    enterprise: str
+    outlet_code: str
+    outlet_name: str
+    kind: str  # water | air
+    region_code: str
+    city_code: str
+    status: str  # exceedance | online | offline | never (ecer.services.monitoring.MARKER_STATUSES)
+    alarm: bool  # an alarm not yet closed on one of its loggers
+    exceedances: int  # hourly averages outside the permitted range in the window
+    mns: list[str]
+    device_urls: list[str]  # the device pages of `mns`
+    longitude: float | None  # WGS-84 degrees; None (with latitude) for a point without coordinates
+    latitude: float | None
+
+
+class MapOut(Schema):
+    placed: list[MapPointOut]  # points with coordinates
+    unplaced: list[MapPointOut]  # points without coordinates (not on the map, never left out)
+    city_codes: list[str]  # the 市(州) outlines of the map (GeoJSON at /map/outlines.geojson); [] without a plan
+    region_names: dict[str, str]
+    window_hours: int
+
+
+def _map_point(m: monitoring.MapPoint) -> MapPointOut:
+    return MapPointOut(point_id=m.point_id, enterprise=m.enterprise, outlet_code=m.outlet_code,
+                       outlet_name=m.outlet_name, kind=m.kind, region_code=m.region_code, city_code=m.city_code,
+                       status=m.status, alarm=m.alarm, exceedances=m.exceedances, mns=m.mns,
+                       device_urls=[reverse("monitoring:device", args=[mn]) for mn in m.mns],
+                       longitude=m.longitude, latitude=m.latitude)
 
 
 def _status(device: Device, status: DeviceStatus | None) -> StatusOut | None:
@@ -87,9 +124,21 @@ def points(request: HttpRequest) -> list[PointOut]:
             out.append(PointOut(
                 mn=device.mn, edition=device.edition, active=device.active, enterprise=point.enterprise.name,
                 credit_code=point.enterprise.credit_code, region_code=point.enterprise.region_code,
-                outlet_code=point.outlet_code, outlet_name=point.outlet_name, kind=point.kind, limits=limits,
+                outlet_code=point.outlet_code, outlet_name=point.outlet_name, kind=point.kind, longitude=point.longitude,
+                latitude=point.latitude, limits=limits,
                 status=_status(device, monitoring.status_of(device))))
     return out
+
+
+@router.get("/map", response=MapOut)
+def point_map(request: HttpRequest, city: str = "", enterprise: int | None = None, kind: str = "", status: str = "",
+              lang: str = "zh") -> MapOut:
+    """The monitoring points the user may see as map markers (status, coordinates), with the page's
+    filters: city (region code), enterprise (id), kind (water|air), status (online|offline|alarm)."""
+    found = monitoring.point_map(actor=actor_from_request(request), lang="en" if lang == "en" else "zh", city=city,
+                                 enterprise=enterprise, kind=kind, status=status)
+    return MapOut(placed=[_map_point(m) for m in found.placed], unplaced=[_map_point(m) for m in found.unplaced],
+                  city_codes=found.city_codes, region_names=found.region_names, window_hours=found.window_hours)
 
 
 @router.get("/points/{mn}/status", response=StatusOut)

@@ -30,6 +30,16 @@ ENTERPRISES = [
      [("DA002", "烧结机头排放口", "air", "DEMO5104A0004", "778899", "2005")]),
 ]
 
+# MN → (longitude, latitude) of its point, WGS-84: invented places inside each city's built-up or
+# industrial area (tests/monitoring/test_point_map.py checks each lies inside its city's outline).
+COORDINATES = {
+    "DEMO510100W000000000001": (104.1432, 30.6315),  # 成都 东郊
+    "DEMO510700W000000000002": (104.7021, 31.4187),  # 绵阳 南郊
+    "DEMO510700A000000000003": (104.7093, 31.4236),
+    "DEMO511500A000000000004": (104.5838, 28.7862),  # 宜宾 西郊
+    "DEMO5104A0004": (101.6514, 26.5663),  # 攀枝花 弄弄坪一带
+}
+
 
 def demo_secrets() -> dict[str, str]:
     """MN → PW of the illustrative devices (the registry holds only hashes; the demo's simulator
@@ -46,8 +56,10 @@ def seed_demo_registry() -> int:
             credit_code=credit_code,
             defaults={"name": name, "region_code": region_code, "note": "示例数据 (illustrative, not a real unit)"})
         for outlet_code, outlet_name, kind, mn, pw, edition in outlets:
+            longitude, latitude = COORDINATES.get(mn, (None, None))
             point, _ = MonitoringPoint.objects.update_or_create(
-                enterprise=enterprise, outlet_code=outlet_code, defaults={"outlet_name": outlet_name, "kind": kind})
+                enterprise=enterprise, outlet_code=outlet_code,
+                defaults={"outlet_name": outlet_name, "kind": kind, "longitude": longitude, "latitude": latitude})
             device, _ = Device.objects.update_or_create(mn=mn, defaults={"point": point, "edition": edition})
             if not device.check_pw(pw):
                 device.set_pw(pw)

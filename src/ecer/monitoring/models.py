@@ -6,7 +6,9 @@ background thread; the measurements themselves live in the Parquet lake (ecer.ga
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ecer.monitoring.limits import permitted_range_text, violates
@@ -40,17 +42,37 @@ class MonitoringPoint(models.Model):
     outlet_code = models.CharField(_("outlet code"), max_length=40)
     outlet_name = models.CharField(_("outlet name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=5, choices=KIND_CHOICES)
+    # Where the outlet is, for the map: WGS-84 decimal degrees (what a GPS or the permit's 经纬度 gives;
+    # GCJ-02 web-map coordinates are off by a few hundred metres in China and must be converted first).
+    # Both or neither: a point without coordinates is listed under the map as such, never dropped.
+    longitude = models.FloatField(_("longitude"), null=True, blank=True,
+                                  validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)],
+                                  help_text=_("WGS-84 decimal degrees east, e.g. 104.0665"))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True,
+                                 validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)],
+                                 help_text=_("WGS-84 decimal degrees north, e.g. 30.5723"))
 
     class Meta:
         ordering = ["enterprise__region_code", "enterprise__name", "outlet_code"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "outlet_code"], name="uniq_point_outlet"),
+            models.CheckConstraint(
+                condition=(Q(longitude__isnull=True, latitude__isnull=True)
+                           # isnull=False spelled out: a CHECK whose comparison is NULL would pass
+                           | Q(longitude__isnull=False, latitude__isnull=False, longitude__gte=-180.0,
+                               longitude__lte=180.0, latitude__gte=-90.0, latitude__lte=90.0)),
+                name="point_coordinates_wgs84", violation_error_message=_(
+                    "longitude and latitude are given together, in WGS-84 degrees (−180…180, −90…90)")),
         ]
         verbose_name = _("monitoring point")
         verbose_name_plural = _("monitoring point")
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} {self.outlet_code}"
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.longitude is not None and self.latitude is not None
 
 
 class Device(models.Model):

@@ -9,9 +9,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ecer.monitoring.charts import trend_svg
 from ecer.services import monitoring
@@ -35,9 +37,40 @@ def point_list(request: HttpRequest) -> HttpResponse:
     enterprise = _int(request, "enterprise", 0) or None
     page = monitoring.point_list(actor=actor_from_request(request), lang=_lang(), city=get.get("city", ""),
                                  enterprise=enterprise, kind=get.get("kind", ""), status=get.get("status", ""))
+    point_map = monitoring.map_of(page)
     return render(request, "monitoring/point_list.html", {
         **_context(page), "f_city": get.get("city", ""), "f_enterprise": enterprise, "f_kind": get.get("kind", ""),
-        "f_status": get.get("status", ""), "city_options": [(c, page.region_names.get(c, c)) for c in page.cities]})
+        "f_status": get.get("status", ""), "city_options": [(c, page.region_names.get(c, c)) for c in page.cities],
+        "point_map": point_map, "map_chart": map_chart(point_map)})
+
+
+#: Marker colour and shape per status: the shape too, so colour is never the only signal.
+MARKER_STYLE = {"exceedance": ("#c8321f", "triangle"), "online": ("#1d8a4a", "circle"),
+                "offline": ("#6b7580", "rect"), "never": ("#d08a00", "diamond")}
+
+
+def status_labels() -> dict[str, str]:
+    return {"exceedance": _("exceedance"), "online": _("online"), "offline": _("offline"),
+            "never": _("never connected")}
+
+
+def map_chart(point_map: monitoring.PointMap) -> dict[str, Any]:
+    """What static/web/charts.js draws on the monitoring map (a json_script block)."""
+    kinds = {"water": _("water"), "air": _("air")}
+    return {
+        "map_url": reverse("map-outlines") if point_map.city_codes else None,
+        "regions": [{"adcode": c, "name": point_map.region_names.get(c, c)} for c in point_map.city_codes],
+        "points": [{"id": m.point_id, "enterprise": m.enterprise, "outlet": f"{m.outlet_code} {m.outlet_name}",
+                    "kind": kinds.get(m.kind, m.kind), "status": m.status, "alarm": m.alarm,
+                    "exceedances": m.exceedances, "lon": m.longitude, "lat": m.latitude,
+                    "devices": [{"mn": mn, "href": reverse("monitoring:device", args=[mn])} for mn in m.mns]}
+                   for m in point_map.placed],
+        "styles": {code: {"colour": c, "symbol": sym, "label": status_labels()[code]}
+                   for code, (c, sym) in MARKER_STYLE.items()},
+        "labels": {"enterprise": _("Enterprise"), "outlet": _("Outlet"), "kind": _("Kind"), "status": _("Status"),
+                   "alarm": _("an alarm is open"), "device": _("Device page"),
+                   "exceedances": _("Exceedances (%(hours)s h)") % {"hours": point_map.window_hours}},
+    }
 
 
 @login_required

@@ -37,6 +37,8 @@ class PointList:
     region_names: dict[str, str] = field(default_factory=dict)  # region code → name in the language asked
     enterprises: list[tuple[int, str]] = field(default_factory=list)  # filter choices, over the actor's points
     cities: list[str] = field(default_factory=list)
+    alarmed: frozenset[str] = frozenset()  # MNs with an alarm not yet closed
+    lang: str = "zh"
 
 
 #: Point status filter values: any logger online / none online / an open alarm on one of its loggers.
@@ -70,13 +72,84 @@ def point_list(*, actor: Actor, lang: str = "zh", city: str = "", enterprise: in
     cities = sorted({p.enterprise.region_code[:4] + "00" for p in everything})
     points = [p for p in everything if (not city or p.enterprise.region_code.startswith(city[:4]))
               and (enterprise is None or p.enterprise_id == enterprise) and (not kind or p.kind == kind)]
+    alarmed = open_mns(actor=actor)
     if status in POINT_STATUSES:
-        alarmed = open_mns(actor=actor)
         points = [p for p in points if status in _point_status(p, alarmed)]
     names = region_names({p.enterprise.region_code for p in everything} | set(cities), lang)
     return PointList(points, services.overview(points), services.exceedance_counts(points),
                      services.EXCEEDANCE_WINDOW_HOURS, quarantine(actor=actor)[:QUARANTINE_ON_PAGE], names,
-                     enterprises, cities)
+                     enterprises, cities, frozenset(alarmed), lang)
+
+
+# -- the map of the points (same filters and scope as the list) --
+
+#: A marker's status, most urgent first: an hourly average outside its limit in the exceedance
+#: window (the list's ⚠ count), else a logger online, else offline, else never connected. The
+#: list shows the same four; an open alarm is told in the tooltip, not as a colour of its own.
+MARKER_STATUSES = ("exceedance", "online", "offline", "never")
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    point_id: int
+    enterprise: str
+    outlet_code: str
+    outlet_name: str
+    kind: str  # water | air
+    region_code: str
+    city_code: str  # the 市(州) the enterprise lies in (its outline on the map)
+    status: str  # one of MARKER_STATUSES
+    alarm: bool  # an alarm not yet closed on one of its loggers
+    exceedances: int  # hourly averages outside the limit in the window, over its loggers
+    mns: list[str]
+    longitude: float | None
+    latitude: float | None
+
+
+@dataclass(frozen=True)
+class PointMap:
+    placed: list[MapPoint]  # with coordinates: drawn as markers
+    unplaced: list[MapPoint]  # without coordinates: listed under the map
+    city_codes: list[str]  # the outlines drawn (the plan region's 市(州)); [] when no plan is loaded
+    region_names: dict[str, str]
+    window_hours: int
+
+
+def _marker_status(point: Any, exceedances: dict[str, int]) -> str:
+    devices = list(point.devices.all())
+    if any(exceedances.get(d.mn) for d in devices):
+        return "exceedance"
+    statuses = [d.status for d in devices if _has_status(d)]
+    if any(s.connected for s in statuses):
+        return "online"
+    return "offline" if statuses else "never"
+
+
+def map_of(page: PointList) -> PointMap:
+    """The markers of a point list (no further query but the region outlines' codes and names)."""
+    from ecer.services.dashboard.maps import city_codes
+
+    out = []
+    for p in page.points:
+        mns = [d.mn for d in p.devices.all()]
+        region = p.enterprise.region_code
+        out.append(MapPoint(p.pk, p.enterprise.name, p.outlet_code, p.outlet_name, p.kind, region,
+                            region[:4] + "00", _marker_status(p, page.exceedances), bool(set(mns) & page.alarmed),
+                            sum(page.exceedances.get(mn, 0) for mn in mns), mns, p.longitude, p.latitude))
+    cities = city_codes()
+    lang_names = dict(page.region_names)
+    missing = set(cities) - set(lang_names)
+    if missing:
+        lang_names |= region_names(missing, page.lang)
+    return PointMap([m for m in out if m.longitude is not None and m.latitude is not None],
+                    [m for m in out if m.longitude is None or m.latitude is None], cities, lang_names,
+                    page.window_hours)
+
+
+def point_map(*, actor: Actor, lang: str = "zh", city: str = "", enterprise: int | None = None, kind: str = "",
+              status: str = "") -> PointMap:
+    """The map of the points the actor may see, with the list's filters (see `point_list`)."""
+    return map_of(point_list(actor=actor, lang=lang, city=city, enterprise=enterprise, kind=kind, status=status))
 
 
 def device(mn: str, *, actor: Actor) -> Any:

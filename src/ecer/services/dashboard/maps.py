@@ -29,6 +29,15 @@ def _city_codes(plan_code: str) -> list[str]:
     return [r.code for r in Region.objects.get_children(root)]
 
 
+def city_codes(plan_code: str = DEFAULT_PLAN) -> list[str]:
+    """The codes of the outlines `outlines(plan_code)` draws; [] when the plan is not loaded (a fresh
+    installation: the monitoring map then lists its points without a map)."""
+    try:
+        return _city_codes(plan_code)
+    except NotFound:
+        return []
+
+
 def outlines(plan_code: str = DEFAULT_PLAN) -> MapOutlines:
     """Simplified outlines of the plan region's children (no actor: outlines are public geography)."""
     from ecer import config

@@ -83,6 +83,75 @@
     }).catch(function (err) { el.textContent = String(err); });
   }
 
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // The monitoring points on the 市(州) outlines (monitoring/point_list.html): one marker per point,
+  // coloured and shaped by its status; the tooltip links the point's loggers' pages.
+  function pointMap() {
+    var d = data("point-map-data");
+    var el = document.getElementById("point-map");
+    if (!d || !el || !d.map_url) { return; }
+    var names = {};
+    d.regions.forEach(function (r) { names[r.adcode] = r.name; });
+    loadMap(d.map_url).then(function () {
+      var chart = init(el);
+      var byStatus = {};
+      d.points.forEach(function (p) { (byStatus[p.status] = byStatus[p.status] || []).push(p); });
+      var series = Object.keys(d.styles).map(function (code) {
+        var st = d.styles[code];
+        return {
+          name: st.label, type: "scatter", coordinateSystem: "geo", symbol: st.symbol,
+          symbolSize: code === "exceedance" ? 16 : 12, z: code === "exceedance" ? 4 : 3,
+          itemStyle: { color: st.colour, borderColor: "#ffffff", borderWidth: 1.5 },
+          data: (byStatus[code] || []).map(function (p) { return { name: p.enterprise, value: [p.lon, p.lat], point: p }; })
+        };
+      });
+      chart.setOption({
+        aria: { enabled: true },
+        tooltip: {
+          trigger: "item", enterable: true, confine: true,
+          formatter: function (p) {
+            var pt = p.data && p.data.point;
+            if (!pt) { return esc(names[p.name] || p.name); }
+            var L = d.labels;
+            var html = "<b>" + esc(pt.enterprise) + "</b><br>" + esc(L.outlet) + " " + esc(pt.outlet) +
+              "<br>" + esc(L.kind) + " " + esc(pt.kind) + " · " + esc(L.status) + " " + esc(d.styles[pt.status].label);
+            if (pt.exceedances) { html += "<br>" + esc(L.exceedances) + " " + pt.exceedances; }
+            if (pt.alarm) { html += "<br>⚠ " + esc(L.alarm); }
+            pt.devices.forEach(function (dev) {
+              html += "<br><a href=\"" + esc(dev.href) + "\">" + esc(L.device) + " " + esc(dev.mn) + "</a>";
+            });
+            return html;
+          }
+        },
+        geo: {
+          map: "ecer-regions", nameProperty: "adcode", roam: true, scaleLimit: { min: 1, max: 12 },
+          itemStyle: { areaColor: "#eef2f0", borderColor: "#8a9aa6", borderWidth: 0.8 },
+          emphasis: { itemStyle: { areaColor: "#dfe8e3" }, label: { show: true } },
+          label: {
+            show: true, fontSize: 10, color: "#5d6873",
+            formatter: function (p) { return (names[p.name] || "").replace(/(市|州|藏族羌族自治州|彝族自治州|藏族自治州)$/, ""); }
+          },
+          select: { disabled: true }
+        },
+        series: series
+      });
+      // A marker click opens its (first) logger's page; the tooltip lists every logger of the point.
+      chart.on("click", function (p) {
+        var pt = p.data && p.data.point;
+        if (pt && pt.devices.length) {
+          window.setTimeout(function () { window.location.assign(pt.devices[0].href); }, 0);
+        }
+      });
+      el.dataset.ready = "true";
+      el.dataset.markers = String(d.points.length);
+    }).catch(function (err) { el.textContent = String(err); });
+  }
+
   function regionPaths() {
     var list = data("region-charts");
     if (!list) { return; }
@@ -180,6 +249,7 @@
     charts.forEach(function (c) { c.dispose(); });
     charts = [];
     overview();
+    pointMap();
     regionPaths();
     indicatorBars();
   }

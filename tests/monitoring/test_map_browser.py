@@ -1,0 +1,112 @@
+"""A real browser (system Chromium through Playwright, 1280 px): the monitoring map draws a marker per
+placed point on the 市(州) outlines with its tooltip, and the device page takes new data in place.
+
+Screenshots go to test-artifacts/browser/ (git-ignored; ECER_TEST_ARTIFACTS moves them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from browser_support import ARGS, CHROMIUM, require_chromium
+from ecer.gateway.lake import Lake, LakeRow
+from ecer.masterdata.services.catalogs import load_catalogs
+from ecer.masterdata.services.plans import load_plan_into_db
+from ecer.monitoring.demo import seed_demo_registry
+from ecer.monitoring.models import Device, DeviceStatus, MonitoringPoint
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.once]
+require_chromium()
+
+ARTIFACTS = Path(os.environ.get("ECER_TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts") / "browser"
+CHENGDU_W = "DEMO510100W000000000001"
+MIANYANG_W = "DEMO510700W000000000002"
+
+
+def _write(root: Path, rows: list[LakeRow], checkpoint: int) -> None:
+    lake = Lake(root / "lake")
+    try:
+        lake.write(rows, checkpoint)
+    finally:
+        lake.close()
+
+
+def _row(mn: str, cn: str, when: dt.datetime, factor: str, field: str, value: float, seq: int) -> LakeRow:
+    return LakeRow(mn, "32", cn, when, factor, field, value, f"{value}", "N", dt.datetime.now(dt.UTC), seq, factor)
+
+
+def _local_now() -> dt.datetime:
+    return timezone.localtime().replace(tzinfo=None, microsecond=0)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, live_server: Any, transactional_db: None) -> Iterator[str]:
+    monkeypatch.setenv("ECER_DATA_DIR", str(tmp_path))
+    load_catalogs()
+    load_plan_into_db("sichuan-14fyp")
+    seed_demo_registry()
+    MonitoringPoint.objects.filter(devices__mn="DEMO5104A0004").update(longitude=None, latitude=None)
+    now = timezone.now()
+    DeviceStatus.objects.create(device=Device.objects.get(mn=CHENGDU_W), connected=True, connected_since=now,
+                                last_packet_at=now)
+    hour = _local_now().replace(minute=0, second=0) - dt.timedelta(hours=1)
+    _write(tmp_path, [_row(MIANYANG_W, "2061", hour, "w01018", "Avg", 150.0, 1)], 1)  # over 100: exceedance
+    user = User.objects.create_user("prov", password="pw-long-enough-1")
+    user.groups.add(Group.objects.get_or_create(name="province_admin")[0])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nbrowser screenshots: {ARTIFACTS}")
+    yield live_server.url
+
+
+@pytest.fixture
+def page(site: str) -> Iterator[Any]:
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server's ORM calls under Playwright's loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        tab = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+        tab.set_default_timeout(60_000)
+        errors: list[str] = []
+        tab.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+        tab.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+        tab.goto(f"{site}/login/")
+        tab.fill("#id_username", "prov")
+        tab.fill("#id_password", "pw-long-enough-1")
+        tab.click("button.btn")
+        tab.wait_for_url(lambda url: "/login/" not in url)
+        tab.errors = errors
+        yield tab
+        browser.close()
+
+
+def test_map_draws_a_marker_per_placed_point(site: str, page: Any) -> None:
+    page.goto(f"{site}/monitoring/")
+    page.wait_for_selector("#point-map[data-ready='true']")
+    assert page.get_attribute("#point-map", "data-markers") == "4"
+    drawn = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById('point-map'));
+        const series = chart.getOption().series;
+        return Object.fromEntries(series.map(s => [s.name, s.data.length]));
+    }""")
+    assert drawn == {"超标": 1, "在线": 1, "离线": 0, "从未连接": 2}
+    page.wait_for_timeout(500)  # the markers' entry animation
+    page.locator("#point-map-section").screenshot(path=str(ARTIFACTS / "monitoring-map-1280.png"))
+    # The tooltip of the exceedance marker names the enterprise and links its device page.
+    page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById('point-map'));
+        chart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0});
+    }""")
+    tip = page.locator(f"#point-map a[href='/monitoring/devices/{MIANYANG_W}/']")
+    tip.wait_for()
+    assert "示例 绵阳某化工有限公司" in page.locator("#point-map").inner_text()
+    assert "DEMO5104A0004" in page.locator("#unplaced").inner_text()
+    page.locator("#point-map-section").screenshot(path=str(ARTIFACTS / "monitoring-map-tooltip-1280.png"))
+    assert page.errors == []
