@@ -413,6 +413,21 @@ def test_phone_width_no_overflow_keyboard_and_written_levels(server: str, servic
     s.close()
 
 
+@pytest.mark.parametrize("width", [1024, 1200, 1440])
+def test_no_nav_label_breaks_over_two_lines_at_desktop_widths(server: str, service: None, browser: Any,
+                                                               width: int) -> None:
+    """A Chinese nav label split over two lines reads as two items; whole items may wrap instead."""
+    s = Session(browser, server, width)
+    page = s.go("/reports/")
+    # the line boxes of each label's text (a Range over the link's first text node)
+    lines = page.evaluate("() => [...document.querySelectorAll('.nav a')].map(a => { const r = document.createRange();"
+                          " r.selectNodeContents(a.firstChild); return [a.innerText.trim(), r.getClientRects().length]; })")
+    split = [(label, n) for label, n in lines if n > 1]
+    assert len(lines) >= 9 and not split, f"at {width}px these labels break over several lines: {split}"
+    s.shot(f"nav-{width}", full=False)
+    s.close()
+
+
 def _run_id() -> int:
     from ecer.masterdata.models import DecompositionRun
 
