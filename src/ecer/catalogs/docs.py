@@ -11,6 +11,7 @@ import argparse
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ecer.catalogs.energy_units import load_unit_fits
 from ecer.catalogs.factors import load_co2_fuel_factors, load_energy_factors, load_grid_factors
 from ecer.catalogs.ratios import load_ratio_checks
 from ecer.catalogs.regions import load_regions
@@ -176,8 +177,18 @@ def _factors() -> str:
         ["year", "scope", "region", "name_en", "value", "unit", "source"],
         ((f.year, f.scope, f.region, f.name_en, f.value, f.unit, f.source) for f in load_grid_factors()),
     )
+    units = _table(
+        ["energy_type", "unit", "base units per unit", "source", "note"],
+        ((f.energy_type, f.unit, "(declared per metering point)" if f.base_per_unit is None else f"{f.base_per_unit:g}",
+          f.source, f.note) for f in load_unit_fits().values()),
+    )
     return (
         f"## Standard-coal factors (`energy_factors.csv`)\n\n{energy}\n"
+        "## Units of each energy type (`energy_units.csv`)\n\nThe units an energy type may be metered or reported "
+        "in; any other unit is refused. `base units per unit` converts to the unit of the energy type's factor "
+        "(kg, m³, kWh, MJ), e.g. 1 t = 1000 kg. Steam metered in t needs its enthalpy (GJ/t) declared "
+        "(docs/energy-monitoring.md).\n\n"
+        f"{units}\n"
         f"## Fuel CO₂ factors (`co2_fuel_factors.csv`)\n\n{co2}\n"
         f"## Grid CO₂ factors (`grid_factors.csv`)\n\n{grid}"
     )
