@@ -1,5 +1,6 @@
 """Pure accounting core (no Django, no I/O): energy conversion, intensities, deductions, progress,
-barometer, total-consumption control, forecasts, explanations and provenance.
+barometer, total-consumption control, forecasts, explanations and provenance, key-project pollutant
+reductions and their verification (docs/key-projects.md).
 
 Conventions: arrays are float64 (regions × years); rates are fractions (0.14 = 14%); a *change* is
 signed, a *reduction* is positive. Bad input raises `AccountingInputError` naming region, indicator
