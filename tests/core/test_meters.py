@@ -86,7 +86,8 @@ def test_gap_spread_evenly() -> None:
     # 00:00 then 01:00: three intervals missing, 40 kWh spread over the four intervals
     result = interval_consumption(METER, cum(100.0, 140.0, start=T0, step=4 * Q), now=NOW)
     assert [i.value for i in result.intervals] == [10.0] * 4
-    assert {i.source for i in result.intervals} == {IntervalSource.SPREAD} and result.received == 0
+    assert {i.source for i in result.intervals} == {IntervalSource.SPREAD}
+    assert result.read_at == (T0 + 4 * Q,) and result.received == 1  # one reading closed an interval
     (gap,) = result.gaps
     assert (gap.missing, gap.consumption, gap.rule) == (3, 40.0, GapRule.SPREAD)
 

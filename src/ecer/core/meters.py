@@ -19,8 +19,8 @@ Rules (docs/energy-monitoring.md gives them with their parameters):
   `final_value` (from the meter exchange record), since it is unknown otherwise.
 - Gaps: consumption across missing intervals of a cumulative meter is spread evenly over them
   (`GapRule.SPREAD`, the default) or assigned to the interval it is read in (`GapRule.LAST_INTERVAL`).
-  Spread intervals are marked, so they never count as received data. Missing interval values are
-  simply missing.
+  Spread intervals are marked. Missing interval values are simply missing. The data received (for
+  the completeness rule of METHODOLOGY §8) are the readings that close an interval, whatever the rule.
 - Duplicates: the same timestamp with the same value is counted once (an upload may be repeated);
   the same timestamp with a different value is rejected.
 - A timestamp later than `now + future_tolerance` is rejected.
@@ -85,6 +85,7 @@ class MeterDeclaration:
     interval: dt.timedelta = dt.timedelta(minutes=15)
     rollover_value: float | None = None  # the register counts modulo this, e.g. 1000000 (or 999999.9 if so stated)
     resets: tuple[MeterReset, ...] = ()
+    enthalpy_gj_per_t: float | None = None  # steam metered by mass (heat in t): its declared enthalpy
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class MeterConsumption:
     rollovers: tuple[dt.datetime, ...]  # timestamps of the readings that came after a rollover
     resets: tuple[MeterReset, ...]  # declared resets that fell inside the batch
     last_reading: Reading | None  # pass as `previous` with the next batch
+    read_at: tuple[dt.datetime, ...] = ()  # the readings that closed an interval: the data received
 
     @property
     def total(self) -> float:
@@ -131,8 +133,9 @@ class MeterConsumption:
 
     @property
     def received(self) -> int:
-        """Intervals with measured data (spread shares are not received data)."""
-        return sum(1 for i in self.intervals if i.source is IntervalSource.MEASURED)
+        """Intervals closed by a reading of this batch (what the completeness rule counts). A cumulative
+        batch's first reading without `previous` closes none: the interval before it cannot be known."""
+        return len(self.read_at)
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ def _check_declaration(d: MeterDeclaration, p: _Problems) -> None:
         p.add(None, "interval", d.interval, "a positive length that divides a day (e.g. 15 min, 30 min, 1 h)")
     if d.rollover_value is not None and not (math.isfinite(d.rollover_value) and d.rollover_value > 0):
         p.add(None, "rollover_value", d.rollover_value, "a positive register maximum, or none")
+    if d.enthalpy_gj_per_t is not None and not (math.isfinite(d.enthalpy_gj_per_t) and d.enthalpy_gj_per_t > 0):
+        p.add(None, "enthalpy_gj_per_t", d.enthalpy_gj_per_t, "a positive steam enthalpy in GJ/t, or none")
     for r in d.resets:
         if r.at.tzinfo is None:
             p.add(None, "resets.at", r.at, "an aware timestamp (with its UTC offset)")
@@ -320,7 +325,7 @@ def interval_consumption(
     if kind is ReadingKind.INTERVAL:
         values, gaps = _intervals_of_values(unique, previous, declaration)
         return MeterConsumption(declaration, tuple(values), tuple(gaps), (), (),
-                                unique[-1] if unique else previous)
+                                unique[-1] if unique else previous, tuple(r.at for r in unique))
     chain = ([previous] if previous is not None else []) + unique
     intervals: list[IntervalConsumption] = []
     found_gaps: list[Gap] = []
@@ -338,4 +343,4 @@ def interval_consumption(
     if p.found:
         raise ReadingsRejected(p.found)
     return MeterConsumption(declaration, tuple(intervals), tuple(found_gaps), tuple(rollovers), tuple(resets),
-                            chain[-1] if chain else None)
+                            chain[-1] if chain else None, tuple(r.at for r in chain[1:]))
