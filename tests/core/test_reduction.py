@@ -217,3 +217,19 @@ def test_every_formula_type_input_and_option_is_documented() -> None:
     names += [f"`{i.name}`" for f in CATALOG.formulas.values() for i in f.inputs]
     names += [f"`{f.name}`" for f in fields(ReductionOptions)]
     assert [n for n in names if n not in doc] == []
+
+
+def test_a_broken_catalog_names_file_row_and_field() -> None:
+    from ecer.catalogs._csv import read_csv_text
+    from ecer.catalogs.reductions import FORMULA_COLUMNS, INPUT_COLUMNS, TYPE_COLUMNS, build_reduction_catalog
+    from ecer.errors import InputFileError
+    formulas = read_csv_text(",".join(FORMULA_COLUMNS) + "\nwater_treatment.efficiency_gain,2,z,e,water,cod so2,R,src,"
+                             "[open]\n", "f.csv", FORMULA_COLUMNS)
+    inputs = read_csv_text(",".join(INPUT_COLUMNS) + "\nwater_treatment.efficiency_gain,capacity,no,m3_per_fortnight,"
+                           "0,,,,,,,,\n", "i.csv", INPUT_COLUMNS)
+    types = read_csv_text(",".join(TYPE_COLUMNS) + "\nurban_sewage,z,e,water,no_such_formula,src\n", "t.csv", TYPE_COLUMNS)
+    with pytest.raises(InputFileError) as caught:
+        build_reduction_catalog(formulas, inputs, types)
+    found = {(p.file, p.location, p.field) for p in caught.value.problems}
+    assert found == {("f.csv", "row 2", "version"), ("f.csv", "row 2", "pollutants"), ("i.csv", "row 2", "units"),
+                     ("t.csv", "row 2", "formula")}

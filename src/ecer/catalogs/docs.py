@@ -14,6 +14,7 @@ from pathlib import Path
 from ecer.catalogs.energy_units import load_unit_fits
 from ecer.catalogs.factors import load_co2_fuel_factors, load_energy_factors, load_grid_factors
 from ecer.catalogs.ratios import load_ratio_checks
+from ecer.catalogs.reductions import load_reduction_catalog
 from ecer.catalogs.regions import load_regions
 from ecer.catalogs.statistics import (
     INDEX_GROWTH_RATE_THRESHOLD,
@@ -213,8 +214,35 @@ def _statistics_layout() -> str:
     )
 
 
+def _reductions() -> str:
+    catalog = load_reduction_catalog()
+    formulas = _table(("formula", "version", "名称", "name", "pollutants", "R (t/yr)", "tag", "source"),
+                      [(f"`{f.name}`", f.version, f.name_zh, f.name_en, ", ".join(f.pollutants), f.expression, f.tag,
+                        f.source) for f in catalog.formulas.values()])
+    inputs = _table(("formula", "input", "per pollutant", "units", "range", "default", "名称", "tag"),
+                    [(f"`{f.name}`", f"`{i.name}`", "yes" if i.per_pollutant else "", ", ".join(i.units),
+                      _range(i.minimum, i.maximum), "" if i.default is None else f"{i.default:g}", i.name_zh, i.tag)
+                     for f in catalog.formulas.values() for i in f.inputs])
+    types = _table(("project type", "名称", "name", "medium", "formula"),
+                   [(f"`{t.code}`", t.name_zh, t.name_en, t.medium, f"`{t.formula}`")
+                    for t in catalog.project_types.values()])
+    return ("## Key-project reduction formulas (`reduction_formulas.csv`, `reduction_inputs.csv`, "
+            "`reduction_project_types.csv`)\n\nOne named, versioned formula per project type of METHODOLOGY §7; "
+            "the arithmetic is `ecer.core.reduction_formulas` at the same version, the counting rule and the checks "
+            "are in docs/key-projects.md.\n\n" + formulas + "\n" + inputs + "\n" + types)
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"≥ {low:g}"
+    return f"[{0 if low is None else low:g}, {high:g}]"
+
+
 def render() -> str:
-    return "\n".join([INTRO, DECISIONS, _regions(), _variables(), _indicators(), _factors(), _statistics_layout()])
+    return "\n".join([INTRO, DECISIONS, _regions(), _variables(), _indicators(), _factors(), _reductions(),
+                      _statistics_layout()])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,9 +84,13 @@ def _project_types(rows: CsvRows, formulas: set[str]) -> dict[str, ProjectType]:
 @lru_cache(maxsize=1)
 def load_reduction_catalog() -> ReductionCatalog:
     """The bundled catalog; raises InputFileError listing every problem of the three files."""
-    formula_rows = read_package_csv("reduction_formulas.csv", FORMULA_COLUMNS)
-    input_rows = read_package_csv("reduction_inputs.csv", INPUT_COLUMNS)
-    type_rows = read_package_csv("reduction_project_types.csv", TYPE_COLUMNS)
+    return build_reduction_catalog(read_package_csv("reduction_formulas.csv", FORMULA_COLUMNS),
+                                   read_package_csv("reduction_inputs.csv", INPUT_COLUMNS),
+                                   read_package_csv("reduction_project_types.csv", TYPE_COLUMNS))
+
+
+def build_reduction_catalog(formula_rows: CsvRows, input_rows: CsvRows, type_rows: CsvRows) -> ReductionCatalog:
+    """The catalog from the three files' rows (`read_csv_text`); InputFileError lists every problem."""
     heads = _formula_heads(formula_rows)
     inputs = _inputs(input_rows, set(heads), known_unit_codes())
     formulas = {name: FormulaSpec(name=name, version=row["version"], name_zh=row["name_zh"], name_en=row["name_en"],
