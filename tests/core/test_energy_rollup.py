@@ -149,3 +149,15 @@ def test_months_are_the_sum_of_their_days_and_nothing_is_lost(increments: list[f
     kwh = math.fsum(f.quantity for m in months for f in m.figures if f.basis is CAL)
     assert math.isclose(kwh, values[-1] - values[0], rel_tol=1e-9, abs_tol=1e-9)
     assert daily_vs_monthly([d.tce(CAL) for d in days], math.fsum(m.tce(CAL) for m in months)).passed
+
+
+def test_a_gap_across_midnight_is_split_between_the_days_by_the_gap_rule() -> None:
+    # read 23:00 and 01:00 (the 24:00 reading missing): 80 m³ over two hours
+    gas = MeterDeclaration("E1-G1", "natural_gas", "m3", H)
+    readings = [Reading(DAY1 + 23 * H, 0.0, ReadingKind.CUMULATIVE), Reading(DAY1 + 25 * H, 80.0, ReadingKind.CUMULATIVE)]
+    spread = interval_consumption(gas, readings, now=NOW)
+    last = interval_consumption(gas, readings, now=NOW, rules=MeterRules(gap_rule=GapRule.LAST_INTERVAL))
+    by_day = {e.period: e.figures[0].quantity for e in daily_energy([EnterpriseMeter("E1", spread)], FITS, TABLES)}
+    assert by_day == {"2023-03-01": 40.0, "2023-03-02": 40.0}
+    by_day = {e.period: e.figures[0].quantity for e in daily_energy([EnterpriseMeter("E1", last)], FITS, TABLES)}
+    assert by_day == {"2023-03-02": 80.0}

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ecer.core.meters import (
@@ -194,6 +194,11 @@ def test_bad_declarations_are_named(meter: MeterDeclaration, field: str) -> None
     assert any(f"declaration, field '{field}'" in p for p in problems), problems
 
 
+def test_now_must_be_aware() -> None:
+    with pytest.raises(ValueError, match="now must be an aware"):
+        interval_consumption(METER, cum(1.0), now=NOW.replace(tzinfo=None))
+
+
 def test_every_problem_of_a_batch_is_reported() -> None:
     readings = [Reading(T0, -1.0, C), Reading(T0 + dt.timedelta(minutes=3), 1.0, C), Reading(NOW + DAYS, 2.0, C)]
     assert len(rejected(readings)) == 3
@@ -248,3 +253,50 @@ def test_split_shuffled_and_repeated_batches_give_the_same_result(start: float, 
     assert second.last_reading == whole.last_reading
     repeated = interval_consumption(METER, readings + data.draw(st.permutations(readings))[:k], now=NOW)
     assert repeated == whole
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.floats(min_value=0, max_value=1e4), st.booleans(),
+                          st.floats(min_value=0, max_value=1e3), st.floats(min_value=0, max_value=50)),
+                min_size=1, max_size=30))
+def test_declared_resets_lose_nothing_when_the_final_value_is_recorded(
+        steps_: list[tuple[float, bool, float, float]]) -> None:
+    """Ground truth with meter exchanges: between two readings the old register runs `before` more, is
+    exchanged (its final value recorded), and the new one starts at `start` and runs `after`."""
+    register, at, truth = 0.0, T0, 0.0
+    readings, resets = [Reading(T0, 0.0, C)], []
+    for before, exchanged, start, after in steps_:
+        at += Q
+        if exchanged:
+            resets.append(MeterReset(at - dt.timedelta(minutes=5), start, register + before))
+            register, truth = start + after, truth + before + after
+        else:
+            register, truth = register + before, truth + before
+        readings.append(Reading(at, register, C))
+    meter = MeterDeclaration("P1", "electricity", "kwh", Q, resets=tuple(resets))
+    result = interval_consumption(meter, readings, now=NOW)
+    assert math.isclose(result.total, truth, rel_tol=1e-9, abs_tol=1e-6)
+    assert result.resets == tuple(resets)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1e3), min_size=2, max_size=30), st.data())
+def test_one_bad_reading_rejects_the_whole_batch_and_is_named(incs: list[float], data: st.DataObject) -> None:
+    readings, _ = metered(0.0, incs, [1] * len(incs))
+    k = data.draw(st.integers(min_value=1, max_value=len(readings) - 1))
+    bad_kind = data.draw(st.sampled_from(["backwards", "future", "negative", "off_grid", "conflict"]))
+    r = readings[k]
+    bad = {
+        "backwards": Reading(r.at, readings[k - 1].value - 1.0 - 0.001 * k, C),
+        "future": Reading(NOW + dt.timedelta(hours=1), r.value, C),
+        "negative": Reading(r.at, -0.5, C),
+        "off_grid": Reading(r.at + dt.timedelta(minutes=1), r.value, C),
+        "conflict": Reading(r.at, r.value + 1.0, C),
+    }[bad_kind]
+    batch = readings + [bad] if bad_kind == "conflict" else readings[:k] + [bad] + readings[k + 1:]
+    assume(bad_kind != "backwards" or readings[k - 1].value >= 1.0 + 0.001 * k)  # else it is 'negative'
+    meter = MeterDeclaration("P1", "electricity", "kwh", Q)  # no rollover: any drop is backwards
+    with pytest.raises(ReadingsRejected) as caught:
+        interval_consumption(meter, data.draw(st.permutations(batch)), now=NOW)
+    fields = {p.field for p in caught.value.problems}
+    assert fields & {"value", "at"} and all(p.expected for p in caught.value.problems)

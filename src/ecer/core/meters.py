@@ -309,6 +309,8 @@ def interval_consumption(
     cumulative batch continues. Raises ReadingsRejected with every problem found; nothing is returned
     for a batch with any problem.
     """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime (the server's clock with its UTC offset)")
     batch = list(readings)
     p = _Problems(declaration.point)
     _check_declaration(declaration, p)
