@@ -10,10 +10,10 @@ import sys
 import pytest
 from django.utils import timezone
 
-from ecer.alarms.job_handlers import ROLLUP_ALARMS_JOB
+from ecer.alarms import ROLLUP_ALARMS_JOB
 from ecer.jobs import runner
 from ecer.jobs.models import Job, JobStatus
-from ecer.jobs.schedule import Recurring, is_due, recurring_jobs, tick
+from ecer.services.schedule import Recurring, is_due, recurring_jobs, tick
 
 EVERY = dt.timedelta(minutes=10)
 T0 = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecer.alarms import ROLLUP_ALARMS_JOB
 from ecer.jobs.registry import JobContext, job_handler
 from ecer.services.actor import system_actor
-
-ROLLUP_ALARMS_JOB = "monitoring.rollup_alarms"
 
 
 @job_handler(ROLLUP_ALARMS_JOB)

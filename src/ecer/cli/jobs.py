@@ -45,7 +45,7 @@ def scheduler(poll: float, once: bool) -> None:
     setup()
     from django.utils import timezone
 
-    from ecer.jobs.schedule import recurring_jobs, run_scheduler, tick
+    from ecer.services.schedule import recurring_jobs, run_scheduler, tick
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     schedule = recurring_jobs()

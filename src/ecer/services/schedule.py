@@ -44,7 +44,7 @@ def recurring_jobs() -> list[Recurring]:
     """The installation's schedule, from settings; an interval of 0 switches a job off."""
     from django.conf import settings
 
-    from ecer.alarms.job_handlers import ROLLUP_ALARMS_JOB
+    from ecer.alarms import ROLLUP_ALARMS_JOB
 
     jobs = []
     minutes = settings.ECER_ROLLUP_INTERVAL_MINUTES
