@@ -237,6 +237,7 @@ def compiled_vs_pure(stream: bytes) -> None:
 
     framer = Framer()
     events = framer.feed(stream) + framer.flush()
+    framers_agree(stream, [])  # the compiled framer's events are the pure framer's
     for event in events:
         if isinstance(event, Frame):
             for mode in (CrcMode.STANDARD, CrcMode.ACCEPT_MODBUS):
@@ -294,3 +295,104 @@ def test_compiled_rows_of_built_packets() -> None:
             except Hj212Error as exc:
                 results.append(("error", str(exc.reason), exc.detail))
         assert results[0] == results[1]
+
+
+# -- compiled framer and number reading against the pure ones, directly -----------------------------
+
+def _framers(**kw: Any) -> tuple[Any, Any]:
+    from ecer.hj212 import accel
+    from ecer.hj212.framer import Framer as PureFramer
+
+    return accel.Framer(**kw), PureFramer(**kw)
+
+
+def framers_agree(stream: bytes, cuts: list[int], **kw: Any) -> None:
+    compiled, pure = _framers(**kw)
+    got: list[Any] = []
+    want: list[Any] = []
+    prev = 0
+    for cut in [*sorted({c % (len(stream) + 1) for c in cuts}), len(stream)]:
+        got += compiled.feed(stream[prev:cut])
+        want += pure.feed(stream[prev:cut])
+        assert compiled.buffered == pure.buffered
+        prev = cut
+    got += compiled.flush()
+    want += pure.flush()
+    assert [(type(e), event_key(e)) for e in got] == [(type(e), event_key(e)) for e in want]
+
+
+@SETTINGS
+@given(junk=st.lists(st.binary(max_size=80) | st.sampled_from([b"##", b"\r\n", b"#", b"&&", b"##0005", b"\r"]),
+                     max_size=8),
+       packets=st.lists(st.sampled_from(VALID), max_size=4), cuts=st.lists(st.integers(0, 2000), max_size=8),
+       max_frame=st.sampled_from([13, 64, 300, 1030, 10011]), junk_chunk=st.sampled_from([1, 7, 1024]),
+       start=st.integers(0, 2**40))
+def test_compiled_framer_equals_pure_framer(junk: list[bytes], packets: list[bytes], cuts: list[int],
+                                            max_frame: int, junk_chunk: int, start: int) -> None:
+    """Every event, offset, reason and detail, and the bytes held back, for any bytes, chunking and limits."""
+    pieces: list[bytes] = []
+    for i in range(max(len(junk), len(packets))):  # junk and packets interleaved
+        pieces += junk[i:i + 1] + packets[i:i + 1]
+    stream = b"\r\n".join(pieces)
+    framers_agree(stream, cuts, max_frame_bytes=max_frame, junk_chunk_bytes=junk_chunk, start_offset=start)
+
+
+def test_compiled_framer_on_mutated_traffic() -> None:
+    stream, _ = _bench().make_stream(400, seed=23)
+    rng = random.Random(29)
+    framers_agree(stream, [rng.randrange(len(stream)) for _ in range(200)])
+    packets = [p + b"\r\n" for p in stream.split(b"\r\n") if p]
+    for _ in range(1500):
+        piece = mutate(rng, b"".join(rng.choice(packets) for _ in range(rng.randint(1, 3))))
+        framers_agree(piece, [rng.randrange(len(piece) + 1) for _ in range(rng.randrange(4))],
+                      max_frame_bytes=rng.choice([300, 1030, 10011]))
+
+
+def _rows_both(cp: tuple[tuple[tuple[str, str], ...], ...]) -> None:
+    p = new_packet.Packet(st="32", cn="2011", mn="M", pw=None, qn=None, flag=None, pnum=None, pno=None, cp=cp,
+                          header=(), data="", edition=new_packet.Edition.HJ212_2017,
+                          crc_kind=new_crc.CrcKind.STANDARD)
+    got, want = rows_key(p.measurements()), rows_key(p.pure_measurements())
+    # compare floats by their bits: -0.0 == 0.0 would hide a sign error
+    assert [(r[:3], repr(r[3]), r[4:]) for r in got] == [(r[:3], repr(r[3]), r[4:]) for r in want]
+
+
+NUMBERS = (st.from_regex(r"\A[+-]?[0-9]{0,24}(\.[0-9]{0,24})?([eE][+-]?[0-9]{1,4})?\Z")
+           | st.floats(allow_nan=True, allow_infinity=True).map(repr)
+           | st.floats(width=32).map(lambda x: f"{x:.6f}") | st.integers(-10**20, 10**20).map(str)
+           | st.text(alphabet="0123456789.eE+-_ nainfINF\t", max_size=12))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(values=st.lists(NUMBERS, min_size=1, max_size=8))
+def test_compiled_numbers_equal_float(values: list[str]) -> None:
+    """The compiled number reader (Clinger's fast path, else float()'s own routine) gives float()'s bits."""
+    _rows_both(((("DataTime", "20260101000000"),),) + tuple(((f"a{i:05d}-Rtd", v),) for i, v in enumerate(values)))
+
+
+def test_compiled_numbers_at_the_fast_path_edges() -> None:
+    edges = ["9007199254740992", "9007199254740993", "900719925474099.3", "1e22", "1e23", "1e-22", "1e-23",
+             "123456789012345678", "0.1", "0.30000000000000004", "-0", "-0.0e5", "0e400", "1e-400", "4.9e-324",
+             "1.7976931348623157e308", "1.8e308", "00000000000000000000001", "5.", ".5", "+.5e+1", "1e", "e5",
+             "1.2.3", "--1", "0x1p3", "１２"]
+    _rows_both(((("DataTime", "20260101000000"),),) + tuple(((f"a{i:05d}-Rtd", v),) for i, v in enumerate(edges)))
+
+
+def _packet(body: str) -> bytes:
+    data = body.encode("ascii")
+    return b"##%04d" % len(data) + data + ref_crc.crc_text(data) + b"\r\n"
+
+
+def test_compiled_key_table_overflow_and_repeats_across_a_clear() -> None:
+    """More distinct CP keys than the compiled key table holds, with a repeated key in the packet whose
+    keys overflow it: the table is cleared midway and the repeat must still reach the pure parser."""
+    rng = random.Random(31)
+    stream = []
+    for n in range(700):
+        keys = [f"k{n:04d}x{i}-Rtd" for i in range(9)]
+        if n % 50 == 0:
+            keys.append(keys[0])  # a repeated key: a warning in the pure codec
+        rng.shuffle(keys)
+        cp = ";".join(["DataTime=20260101000000"] + [f"{k}={rng.random():.3f}" for k in keys])
+        stream.append(_packet(f"QN=1;ST=32;CN=2011;PW=1;MN=M{n};Flag=5;CP=&&{cp}&&"))
+    compiled_vs_pure(b"".join(stream))

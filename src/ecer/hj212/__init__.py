@@ -12,7 +12,7 @@ Typical use on one connection::
                 if packet.needs_ack: send(build_data_ack(packet))
 """
 
-from ecer.hj212.accel import COMPILED, parse
+from ecer.hj212.accel import COMPILED, Framer, parse
 from ecer.hj212.builder import (
     build_command,
     build_data_ack,
@@ -30,7 +30,7 @@ from ecer.hj212.builder import (
 from ecer.hj212.codes import FactorCode, describe_factor, factor_codes, normalise_factor
 from ecer.hj212.crc import CrcKind, CrcMode, crc_text, hj212_crc, modbus_crc
 from ecer.hj212.errors import Hj212Error, Reason
-from ecer.hj212.framer import DEFAULT_MAX_FRAME_BYTES, Frame, FrameEvent, Framer, Rejected, frames_from_lines
+from ecer.hj212.framer import DEFAULT_MAX_FRAME_BYTES, Frame, FrameEvent, Rejected, frames_from_lines
 from ecer.hj212.packet import Edition, Measurement, Packet, parse_time
 from ecer.hj212.parser import check_crc, frame_from_bytes
 from ecer.hj212.reassembly import Incomplete, Reassembler, merge_parts
