@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -396,3 +397,17 @@ def test_compiled_key_table_overflow_and_repeats_across_a_clear() -> None:
         cp = ";".join(["DataTime=20260101000000"] + [f"{k}={rng.random():.3f}" for k in keys])
         stream.append(_packet(f"QN=1;ST=32;CN=2011;PW=1;MN=M{n};Flag=5;CP=&&{cp}&&"))
     compiled_vs_pure(b"".join(stream))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(data=st.binary(max_size=64) | st.binary(min_size=200, max_size=1200)
+       | st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=300).map(str.encode))
+def test_compiled_crc_and_byte_check(data: bytes) -> None:
+    """The compiled CRC (8 bytes per step) and its NUL/non-ASCII check, against the pure definitions."""
+    from ecer.hj212 import accel
+
+    if accel.speedups is None:
+        pytest.skip("ecer.hj212._speedups not built (ECER_PURE_CODEC or no C compiler)")
+    assert accel.speedups.hj212_crc(data) == ref_crc.hj212_crc(data)
+    assert accel.speedups.modbus_crc(data) == ref_crc.modbus_crc(data)
+    assert accel.speedups.clean_ascii(data) == (data.isascii() and b"\x00" not in data)
