@@ -72,6 +72,11 @@ def _load_everything(reset: bool) -> None:
         f"{p.code} ({'closed' if p.closed else 'open, due ' + p.deadline.isoformat()})" for p in periods))
     devices = seed_demo_registry()
     click.echo(f"在线监测 / monitoring: {devices} illustrative devices registered")
+    from ecer.services.energy_register import seed_demo_register
+
+    units = seed_demo_register()
+    click.echo(f"重点用能单位 / key energy-using units: {len(units.created)} new, {len(units.unchanged)} unchanged "
+               "(示例名录 illustrative register)")
 
 
 def _decompose() -> None:

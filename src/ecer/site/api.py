@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from ecer.alarms.api import router as alarms_router
 from ecer.collection.api import router as collection_router
+from ecer.energy.api import router as energy_router
 from ecer.errors import InputFileError
 from ecer.jobs.api import router as jobs_router
 from ecer.masterdata.api import router as masterdata_router
@@ -32,6 +33,7 @@ api.add_router("/jobs/", jobs_router)
 api.add_router("/collection/", collection_router)
 api.add_router("/assessment/", assessment_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/energy/", energy_router)
 
 
 @api.exception_handler(PermissionDenied)

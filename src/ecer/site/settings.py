@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ecer.collection",
     "ecer.alarms",
     "ecer.reports",
+    "ecer.energy",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("jobs/", include("ecer.jobs.urls")),
     path("collection/", include("ecer.collection.urls")),
     path("reports/", include("ecer.reports.urls")),
+    path("energy/", include("ecer.energy.urls")),
     path("", include("ecer.web.urls")),
 ]
