@@ -10,7 +10,9 @@ if [ ! -x .venv/bin/python ]; then
     .venv/bin/python -m pip install -q --upgrade pip
 fi
 stamp=".venv/.ecer-installed${EXTRAS:+-$EXTRAS}"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+# setup.py and the .pyx too: the compiled codec is built by the install, and an editable install
+# does not rebuild it when its source changes
+want="$(cat pyproject.toml setup.py src/ecer/hj212/_speedups.pyx | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "Installing ECER and its dependencies into .venv …" >&2
     .venv/bin/python -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}"

@@ -9,6 +9,7 @@ and every CRC equals the output of tests/hj212/reference (the codec as of commit
 from __future__ import annotations
 
 import importlib.util
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -261,11 +262,27 @@ def _pure_with_pure_rows(pure_parse: Any) -> Any:
 
 def test_the_compiled_codec_is_built() -> None:
     """Installs build it (setup.py, Cython + the system C compiler); ECER_PURE_CODEC=1 opts out."""
-    import os
-
     from ecer.hj212 import COMPILED
 
     assert COMPILED or os.environ.get("ECER_PURE_CODEC"), "ecer.hj212._speedups was not built"
+
+
+def test_a_stale_compiled_build_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editable install keeps an old .so after the .pyx changes: its API differs, the pure codec runs."""
+    import types
+
+    from ecer.hj212 import compiled
+
+    stale = types.ModuleType("ecer.hj212._speedups")  # what an old build looks like: no API (or another one)
+    monkeypatch.setattr(compiled.importlib, "import_module", lambda name: stale)
+    compiled.load_speedups.cache_clear()
+    try:
+        assert compiled.load_speedups() is None
+        stale.API = compiled.API  # type: ignore[attr-defined]
+        compiled.load_speedups.cache_clear()
+        assert compiled.load_speedups() is (None if os.environ.get("ECER_PURE_CODEC") else stale)
+    finally:
+        compiled.load_speedups.cache_clear()
 
 
 def test_compiled_agrees_with_pure_on_mutated_traffic_and_random_packets() -> None:

@@ -33,6 +33,8 @@ from ecer.hj212.framer import DEFAULT_JUNK_CHUNK_BYTES, DEFAULT_MAX_FRAME_BYTES,
 from ecer.hj212.packet import (FLAG_SPLIT, VERSION_BITS, Edition, Measurement, Packet, _key_kind, _key_kinds,
                                parse_time)
 
+API = 2  # ecer.hj212.compiled.API: the interface this build provides (accel ignores other builds)
+
 cdef extern from *:
     """
     /* A str from ASCII bytes already checked: no second validation pass. */

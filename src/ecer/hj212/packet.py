@@ -191,18 +191,13 @@ def parse_time(text: str) -> datetime:
 
 
 def _load_compiled_rows() -> Callable[[tuple[CpGroup, ...]], list[Measurement]] | None:
-    """The compiled rows() of ecer.hj212._speedups, unless absent or ECER_PURE_CODEC is set."""
-    import os
+    """The compiled rows() of ecer.hj212._speedups, unless absent, stale or ECER_PURE_CODEC is set."""
+    from ecer.hj212.compiled import load_speedups
 
-    if os.environ.get("ECER_PURE_CODEC"):
+    module = load_speedups()
+    if module is None:
         return None
-    import importlib
-
-    try:  # by name: the module exists only where the install compiled it
-        rows: Callable[[tuple[CpGroup, ...]], list[Measurement]] = importlib.import_module(
-            "ecer.hj212._speedups").rows
-    except ImportError:
-        return None
+    rows: Callable[[tuple[CpGroup, ...]], list[Measurement]] = module.rows
     return rows
 
 
