@@ -109,4 +109,34 @@ def test_map_draws_a_marker_per_placed_point(site: str, page: Any) -> None:
     assert "示例 绵阳某化工有限公司" in page.locator("#point-map").inner_text()
     assert "DEMO5104A0004" in page.locator("#unplaced").inner_text()
     page.locator("#point-map-section").screenshot(path=str(ARTIFACTS / "monitoring-map-tooltip-1280.png"))
+    # The English switch: the legend, the series and the region labels follow it.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": site}])
+    page.goto(f"{site}/monitoring/")
+    page.wait_for_selector("#point-map[data-ready='true']")
+    assert "never connected" in page.locator("#map-legend").inner_text()
+    assert "1 point without coordinates" in page.locator("#point-map-section").inner_text()
+    page.wait_for_timeout(500)
+    page.locator("#point-map-section").screenshot(path=str(ARTIFACTS / "monitoring-map-en-1280.png"))
+    assert page.errors == []
+
+
+def test_device_page_takes_new_values_without_reload(site: str, page: Any, settings: Any) -> None:
+    settings.ECER_DEVICE_REFRESH_SECONDS = 5  # the lowest allowed: the test waits a tick or two
+    page.goto(f"{site}/monitoring/devices/{CHENGDU_W}/")
+    page.wait_for_selector("#latest-body .empty")  # nothing in the lake for this logger yet
+    page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloaded
+    page.screenshot(path=str(ARTIFACTS / "device-live-before-1280.png"), full_page=True)
+    now = _local_now()
+    _write(Path(os.environ["ECER_DATA_DIR"]), [
+        _row(CHENGDU_W, "2011", now - dt.timedelta(seconds=5), "w01018", "Rtd", 88.25, 2),
+        _row(CHENGDU_W, "2011", now - dt.timedelta(seconds=5), "w21011", "Rtd", 0.9, 2),  # over 0.5: real-time only
+    ], 2)
+    DeviceStatus.objects.filter(device__mn=CHENGDU_W).update(packets_accepted=42, packets_rejected=3)
+    page.wait_for_function("() => (document.querySelector('#latest') || {innerText: ''}).innerText.includes('88.25')",
+                           timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('42 / 3')", timeout=30_000)
+    assert page.evaluate("() => window.__sameDocument === true"), "the page reloaded instead of updating in place"
+    assert "实时超限" in page.locator("#latest tr[data-factor='w21011']").inner_text()
+    assert "已于" in page.locator("#live-state").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "device-live-after-1280.png"), full_page=True)
     assert page.errors == []

@@ -10,8 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.template.defaultfilters import date as date_text
 from django.urls import reverse
+from django.utils import timezone, translation
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
@@ -94,6 +97,109 @@ class MapOut(Schema):
     window_hours: int
 
 
+class LiveReading(Schema):
+    value: float | None
+    value_text: str  # as the page prints it ("—" when the logger sent no value)
+    data_time: datetime  # the logger's local time (Beijing time), naive
+    time_text: str  # "m-d H:i:s", as the page shows it
+    flag: str
+    judgement: str  # "exceedance" (hourly average outside the range) | "realtime_over" | ""
+
+
+class LiveFactor(Schema):
+    factor: str
+    factor_name: str
+    unit_symbol: str
+    limit_text: str | None  # "≤ 100.0" / "6.0–9.0", None without a permitted limit
+    limit_source: str
+    exceeds: bool
+    readings: list[LiveReading | None]  # real-time (2011), minute (2051), hourly (2061)
+
+
+class LiveExceedance(Schema):
+    data_time: datetime
+    time_text: str
+    factor: str
+    factor_name: str
+    cn: str
+    cn_name: str
+    value: float
+    unit_symbol: str
+    range_text: str
+
+
+class LiveEvent(Schema):
+    at_text: str
+    cn_name: str
+    verdict: str
+    reason: str
+
+
+class LiveStatus(Schema):
+    connected: bool
+    since_text: str  # connected since (online) or disconnected at (offline), "" when unknown
+    last_packet_text: str  # "" when none
+    last_packet_ago: str
+    last_peer: str
+    packets_accepted: int
+    packets_rejected: int
+    last_rejection_reason: str
+    last_rejection_at_text: str
+
+
+class DeviceLiveOut(Schema):
+    mn: str
+    generated_at: datetime
+    generated_text: str  # "H:i:s" in the server's time zone (Beijing time), as the page says "updated …"
+    refresh_seconds: int  # ECER_DEVICE_REFRESH_SECONDS: how often the page asks again
+    window_hours: int  # of the exceedances
+    status: LiveStatus | None  # None: the logger never connected
+    latest: list[LiveFactor]
+    exceedances: list[LiveExceedance]
+    events: list[LiveEvent]  # the gateway's recent packets and rejections, newest first
+
+
+def _time_text(moment: datetime | None, fmt: str = "Y-m-d H:i:s") -> str:
+    """As the template prints it: an aware time in the current time zone (Beijing time), a naive
+    one (a logger's DataTime) as it is, None as ""."""
+    if moment is None:
+        return ""
+    return str(date_text(timezone.localtime(moment) if timezone.is_aware(moment) else moment, fmt))
+
+
+def _live(detail: monitoring.DeviceDetail) -> DeviceLiveOut:
+    """The device page's changing parts with the texts the page prints (in the active language)."""
+    from ecer.monitoring.templatetags.monitoring_labels import ago, cn_name, factor_name, unit_symbol
+
+    def reading(r: Any) -> LiveReading | None:
+        if r is None:
+            return None
+        return LiveReading(value=r.value, value_text="—" if r.value is None else str(r.value), data_time=r.data_time,
+                           time_text=_time_text(r.data_time, "m-d H:i:s"), flag=r.flag, judgement=r.judgement)
+
+    st = detail.status
+    status = None if st is None else LiveStatus(
+        connected=st.connected, since_text=_time_text(st.connected_since if st.connected else st.disconnected_at),
+        last_packet_text=_time_text(st.last_packet_at), last_packet_ago=ago(st.last_packet_at),
+        last_peer=st.last_peer, packets_accepted=st.packets_accepted, packets_rejected=st.packets_rejected,
+        last_rejection_reason=st.last_rejection_reason, last_rejection_at_text=_time_text(st.last_rejection_at))
+    latest = [LiveFactor(factor=row.factor, factor_name=factor_name(row.factor), unit_symbol=unit_symbol(row.unit),
+                         limit_text=row.limit.display + " " + unit_symbol(row.limit.unit) if row.limit else None,
+                         limit_source=row.limit.source if row.limit else "", exceeds=row.exceeds,
+                         readings=[reading(r) for r in row.readings]) for row in detail.latest]
+    exceedances = [LiveExceedance(data_time=e.data_time, time_text=_time_text(e.data_time),
+                                  factor=e.factor, factor_name=factor_name(e.factor), cn=e.cn, cn_name=cn_name(e.cn),
+                                  value=e.value, unit_symbol=unit_symbol(e.unit), range_text=e.range_text)
+                   for e in detail.exceedances]
+    events = [LiveEvent(at_text=_time_text(e["at"]) if isinstance(e["at"], datetime) else str(e["at"]),
+                        cn_name=cn_name(e.get("cn", "")), verdict=e.get("verdict", ""), reason=e.get("reason", ""))
+              for e in detail.events]
+    at = timezone.now()
+    return DeviceLiveOut(mn=detail.device.mn, generated_at=at, generated_text=_time_text(at, "H:i:s"),
+                         refresh_seconds=settings.ECER_DEVICE_REFRESH_SECONDS, window_hours=detail.window_hours,
+                         status=status, latest=latest, exceedances=exceedances, events=events)
+
+
 def _map_point(m: monitoring.MapPoint) -> MapPointOut:
     return MapPointOut(point_id=m.point_id, enterprise=m.enterprise, outlet_code=m.outlet_code,
                        outlet_name=m.outlet_name, kind=m.kind, region_code=m.region_code, city_code=m.city_code,
@@ -139,6 +245,17 @@ def point_map(request: HttpRequest, city: str = "", enterprise: int | None = Non
                                  enterprise=enterprise, kind=kind, status=status)
     return MapOut(placed=[_map_point(m) for m in found.placed], unplaced=[_map_point(m) for m in found.unplaced],
                   city_codes=found.city_codes, region_names=found.region_names, window_hours=found.window_hours)
+
+
+@router.get("/devices/{mn}/live", response=DeviceLiveOut)
+def device_live(request: HttpRequest, mn: str, lang: str = "zh") -> DeviceLiveOut:
+    """What the device page updates in place every ECER_DEVICE_REFRESH_SECONDS: live status, the
+    latest value of each factor against its limit, the recent exceedances and packets (404 when
+    unknown or outside the user's scope)."""
+    lang = "en" if lang == "en" else "zh"
+    detail = monitoring.device_detail(mn, actor=actor_from_request(request), lang=lang)
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        return _live(detail)
 
 
 @router.get("/points/{mn}/status", response=StatusOut)

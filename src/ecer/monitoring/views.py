@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -79,7 +80,16 @@ def device_detail(request: HttpRequest, mn: str) -> HttpResponse:
         detail = monitoring.device_detail(mn, actor=actor_from_request(request), lang=_lang())
     except NotFound as err:
         raise Http404(str(err)) from err
-    return render(request, "monitoring/device_detail.html", _context(detail))
+    seconds = settings.ECER_DEVICE_REFRESH_SECONDS
+    return render(request, "monitoring/device_detail.html", {
+        **_context(detail), "refresh_seconds": seconds, "live_config": {
+            "url": reverse("api:device_live", args=[mn]) + f"?lang={_lang()}", "seconds": seconds,
+            # The words the script puts into the cells; the rest of the markup is in _device_live_templates.html.
+            "labels": {"online": _("online"), "offline": _("offline"), "since": _("since"), "from": _("from"),
+                       "exceedance": _("exceedance"), "realtime_over": _("real-time over limit"),
+                       "flag": _("Data flag"), "accepted": _("accepted"), "rejected": _("rejected"),
+                       "quarantined": _("quarantined"), "updated": _("updated %(time)s"),
+                       "failed": _("update failed at %(time)s; retrying")}}})
 
 
 # -- pages over the roll-ups (ecer.analytics): a point's trend and tables, emissions, data quality --

@@ -212,6 +212,10 @@ ECER_ALARM_MIN_TRANSMISSION_RATE = config.integer(config.ENV_ALARM_MIN_TRANSMISS
 ECER_ALARM_MIN_VALID_RATE = config.integer(config.ENV_ALARM_MIN_VALID_PERCENT, 90, 0, 100) / 100
 # The scheduler (`ecer jobs scheduler`) queues the roll-ups + alarm detection this often; 0 = never.
 ECER_ROLLUP_INTERVAL_MINUTES = config.integer(config.ENV_ROLLUP_INTERVAL_MINUTES, 10, 0, 24 * 60)
+# The device page fetches its status, latest values and exceedances this often (without JavaScript
+# it reloads itself at the same interval). The gateway writes status every few seconds; a shorter
+# interval only adds load (one small API call per open page per interval).
+ECER_DEVICE_REFRESH_SECONDS = config.integer(config.ENV_DEVICE_REFRESH_SECONDS, 30, 5, 3600)
 # Mail for new alarms goes out only when a mail server is configured (ECER_EMAIL_HOST).
 EMAIL_HOST = os.environ.get(config.ENV_EMAIL_HOST, "").strip()
 ECER_EMAIL_ENABLED = bool(EMAIL_HOST)

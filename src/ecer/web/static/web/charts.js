@@ -22,6 +22,13 @@
     exempt: { symbol: "rect", dashArrayX: [[8, 8], [0, 8, 8, 0]], dashArrayY: [1, 7], color: "rgba(255,255,255,0.6)" }
   };
 
+  // A region's name as a map label: 成都市 → 成都, 阿坝藏族羌族自治州 → 阿坝, and in English
+  // "Aba Tibetan and Qiang Autonomous Prefecture" → "Aba" (the full name is in the tooltip).
+  function shortName(name) {
+    return name.replace(/(市|州|藏族羌族自治州|彝族自治州|藏族自治州)$/, "").replace(/\s.*Autonomous Prefecture$/, "")
+      .replace(/ City$/, "");
+  }
+
   function init(el) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     charts.push(chart);
@@ -61,7 +68,7 @@
           type: "map", map: "ecer-regions", nameProperty: "adcode", roam: false, selectedMode: false,
           label: {
             show: true, fontSize: 10, color: "#1d2733",
-            formatter: function (p) { var r = byCode[p.name]; return r ? r.name.replace(/(市|州|藏族羌族自治州|彝族自治州|藏族自治州)$/, "") : ""; }
+            formatter: function (p) { var r = byCode[p.name]; return r ? shortName(r.name) : ""; }
           },
           emphasis: { label: { show: true, fontWeight: "bold" }, itemStyle: { borderWidth: 2, borderColor: "#1d2733" } },
           itemStyle: { borderColor: "#ffffff", borderWidth: 1 },
@@ -134,7 +141,7 @@
           emphasis: { itemStyle: { areaColor: "#dfe8e3" }, label: { show: true } },
           label: {
             show: true, fontSize: 10, color: "#5d6873",
-            formatter: function (p) { return (names[p.name] || "").replace(/(市|州|藏族羌族自治州|彝族自治州|藏族自治州)$/, ""); }
+            formatter: function (p) { return shortName(names[p.name] || ""); }
           },
           select: { disabled: true }
         },
