@@ -128,6 +128,8 @@ def test_not_a_workbook_and_a_missing_column_are_clear() -> None:
     book.active.append(["统一社会信用代码", "单位名称"])
     out = io.BytesIO()
     book.save(out)
+    with pytest.raises(InputFileError, match="holds no unit rows"):
+        register.import_register(template_bytes(), "empty.xlsx", actor=PROVINCE)
     with pytest.raises(InputFileError, match="missing column '行业代码'"):
         register.import_register(out.getvalue(), "r.xlsx", actor=PROVINCE)
 

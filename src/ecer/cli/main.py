@@ -25,6 +25,7 @@ COMMANDS = [
     ("ecer.cli.token", "token"),
     ("ecer.cli.monitoring", "monitoring"),
     ("ecer.cli.report", "report"),
+    ("ecer.cli.energy", "energy"),
 ]
 
 

@@ -143,6 +143,8 @@ def read_register(data: bytes, file: str) -> list[RegisterRow]:
             continue
         seen[checked.credit_code] = number
         rows.append(checked)
+    if not rows and not problems:
+        problems.append(Problem(file, "rows", "the file holds no unit rows (only the header and hints)"))
     if problems:
         raise InputFileError(problems)
     return rows

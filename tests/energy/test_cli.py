@@ -1,0 +1,32 @@
+"""`ecer energy register`: template → import → list, as an operator at the console would, and a bad
+file's every problem on stderr with exit status 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecer.cli.main import cli
+from ecer.services.energy_register_file import template_bytes
+from energy.test_register import CEMENT, unit
+
+pytestmark = pytest.mark.usefixtures("regions")
+
+
+def test_template_import_and_list(tmp_path: Path) -> None:
+    runner = CliRunner()
+    empty = tmp_path / "template.xlsx"
+    assert runner.invoke(cli, ["energy", "register", "template", str(empty)]).exit_code == 0
+    filled = tmp_path / "register.xlsx"
+    filled.write_bytes(template_bytes([unit()]))
+    result = runner.invoke(cli, ["energy", "register", "import", str(filled)])
+    assert result.exit_code == 0 and "1 new" in result.output, result.output
+    listed = runner.invoke(cli, ["energy", "register", "list", "--region", "510800"])
+    assert CEMENT in listed.output and "非金属矿物制品业" in listed.output and "312,000" in listed.output
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(template_bytes([unit(industry_code="99")]))
+    failed = runner.invoke(cli, ["energy", "register", "import", str(bad)])
+    assert failed.exit_code == 1 and "bad.xlsx: row 3, field '行业代码'" in failed.output
+    assert runner.invoke(cli, ["energy", "register", "import", str(empty)]).exit_code == 1
