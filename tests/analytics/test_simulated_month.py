@@ -45,10 +45,10 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, simulate.Trut
                                                                          simulate.Truth(), PARAMS)]
             assert _write(data, again) == 0
         if day.day % 10 == 0:
-            runs.append(store.update(data, now=NOW, params=PARAMS))
-    runs.append(store.update(data, now=NOW, params=PARAMS))
+            runs.append(store.update(data, now=NOW, params=PARAMS, units=simulate.declarations(specs)))
+    runs.append(store.update(data, now=NOW, params=PARAMS, units=simulate.declarations(specs)))
     _write(data, held_back + [r for s in specs for r in simulate.future_rows(s, NOW, truth)])
-    late = store.update(data, now=NOW, params=PARAMS)
+    late = store.update(data, now=NOW, params=PARAMS, units=simulate.declarations(specs))
     return data, truth, specs, [runs, late]
 
 
@@ -77,7 +77,16 @@ def _check_against_truth(data: Path, truth: simulate.Truth, specs: list[simulate
         assert q.stuck_runs == 1  # the frozen sensor of 7 March, 8 hours
         assert q.cou_backwards == truth.cou_backwards[spec.mn]
         assert q.cou_backwards == (3 if spec.kind == "water" else 1)  # glitch, reset at midnight, negative Cou
+        assert q.unit_mismatch == truth.unit_mismatch.get(spec.mn, 0)
+        assert len(q.unit_notes) == len(spec.sends)
         assert 0 < q.gap_hours < 31 * 24 * 0.1
+    # SIMMONTH…1 sends NOx in mg/L: every real-time reading counted, none averaged, no amount at all
+    mismatch = specs[1].mn
+    assert rates[mismatch].unit_mismatch == 31 * 86400 // INTERVAL_S - rates[mismatch].gap_hours * 3600 // INTERVAL_S
+    assert "a21002: declared mg_per_l, expected mg_per_m3: not convertible" in rates[mismatch].unit_notes[0]
+    nox = [r for r in monthly if r["mn"] == mismatch and r["factor"] == "a21002"]
+    assert nox[0]["n_valid"] == 0 and nox[0]["avg"] is None and nox[0]["amount_kg"] is None
+    assert rates[specs[3].mn].unit_notes == ("a21026: declared ug_per_m3, converted to mg_per_m3 × 0.001",)
     # the negative hourly Cou of 9 March 05:00 is flagged and not the amount (concentration × flow is)
     nine = reads.rows(data, "hourly", MONTH[8], MONTH[8], factors=["w01018", "a21026"])
     flagged = [r for r in nine if r["n_cou_backwards"]]
@@ -93,10 +102,10 @@ def test_duckdb_monthly_totals_and_rates_equal_the_ground_truth(month) -> None: 
 
 
 def test_a_full_rebuild_gives_the_same_files_as_the_incremental_runs(month, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    data, *_ = month
+    data, _, specs, _ = month
     copy = tmp_path / "copy"
     shutil.copytree(data / "lake", copy / "lake")
-    store.update(copy, now=NOW, params=PARAMS)  # everything in one run
+    store.update(copy, now=NOW, params=PARAMS, units=simulate.declarations(specs))  # everything in one run
     for period in ("daily", "monthly"):
         _assert_same_rows(reads.rows(copy, period, MONTH[0], MONTH[-1]), reads.rows(data, period, MONTH[0], MONTH[-1]))
 
@@ -123,7 +132,7 @@ def test_spark_gives_the_same_numbers(month, tmp_path: Path) -> None:  # type: i
     shutil.copytree(data / "lake", copy / "lake")
     engine = store.SparkEngine()
     try:
-        result = store.update(copy, engine=engine, now=NOW, params=PARAMS)
+        result = store.update(copy, engine=engine, now=NOW, params=PARAMS, units=simulate.declarations(specs))
     finally:
         engine.spark.stop()
     assert result.engine == "spark" and len(result.dates) == 32

@@ -9,7 +9,8 @@ Per point (MN) and day or month:
   equals the previous hour's (a sensor frozen on one number);
 - negative readings, readings with a future or far-past DataTime, hours with zero flow but a
   concentration, cumulative values going backwards (a real-time totaliser below its previous value,
-  an interval Cou below zero): counted from the roll-up columns.
+  an interval Cou below zero), real-time readings of a factor whose declared unit does not convert
+  to the factor's unit (with the reason): counted from the roll-up columns.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Quality:
     bad_time: int
     zero_flow_hours: int
     cou_backwards: int
+    unit_mismatch: int
+    unit_notes: tuple[str, ...]  # the reasons: declared unit, expected unit, converted or left out
     flags: dict[str, int]
 
 
@@ -64,8 +67,8 @@ def quality(data_dir: Path, start: dt.date, end: dt.date, mns: list[str] | None 
     args: list[Any] = [mns] if mns is not None else []
     per_factor = _sql(con, f"""
         SELECT mn, {key} AS period, factor, sum(n_readings) AS n, sum(n_valid) AS v, sum(n_negative) AS neg,
-               sum(n_bad_time) AS bad, sum(n_zero_flow) AS zf,
-               sum(n_cou_backwards) AS cb, count(DISTINCT CAST(hour AS DATE)) AS days,
+               sum(n_bad_time) AS bad, sum(n_zero_flow) AS zf, sum(n_cou_backwards) AS cb,
+               sum(n_unit_mismatch) AS um, max(unit_note) AS note, count(DISTINCT CAST(hour AS DATE)) AS days,
                count(*) FILTER (WHERE n_readings > 0) AS hours_with,
                sum(n_flag_f) AS f, sum(n_flag_m) AS m, sum(n_flag_s) AS s, sum(n_flag_d) AS d,
                sum(n_flag_c) AS c, sum(n_flag_t) AS t, sum(n_flag_b) AS b
@@ -88,7 +91,8 @@ def _combine(mn: str, period: str, rows: list[dict[str, Any]], stuck: int, param
     return Quality(mn, period, expected, received, valid, readings, min(1.0, received / expected),
                    valid / readings if readings else None, seconds // 3600 - hours, stuck,
                    sum(int(r["neg"]) for r in rows), sum(int(r["bad"]) for r in rows),
-                   sum(int(r["zf"]) for r in rows), sum(int(r["cb"]) for r in rows), flags)
+                   sum(int(r["zf"]) for r in rows), sum(int(r["cb"]) for r in rows),
+                   sum(int(r["um"]) for r in rows), tuple(sorted({r["note"] for r in rows if r["note"]})), flags)
 
 
 def _stuck_runs(con: Any, key: str, where: str, args: list[Any], hours: int) -> dict[tuple[str, str], int]:

@@ -2,8 +2,8 @@
 
 hourly(measurements)  → one row per (mn, factor, hour): real-time readings counted by flag,
                         min/avg/max of the valid ones, the logger's hourly average (2061 Avg, ZsAvg),
-                        the Cou it sent, bad-time readings, cumulative values going backwards, and
-                        the emission amount in kg
+                        the Cou it sent, bad-time readings, cumulative values going backwards,
+                        readings in a declared unit that does not convert, and the emission amount in kg
 daily(hourly)         → one row per (mn, factor, day); monthly(daily) → per (mn, factor, month)
 
 Averages of longer periods are weighted by the valid readings of each hour, so a daily average is
@@ -23,7 +23,7 @@ from ecer.analytics.params import FLOW_FACTORS, INVALID_FLAGS, VALID_FLAG, Analy
 
 FLAG_COLUMNS = {flag: f"n_flag_{flag.lower()}" for flag in INVALID_FLAGS}
 COUNT_COLUMNS = ["n_readings", "n_valid", "n_invalid", *FLAG_COLUMNS.values(), "n_negative", "n_bad_time",
-                 "n_zero_flow", "n_cou_backwards"]
+                 "n_zero_flow", "n_cou_backwards", "n_unit_mismatch"]
 # CN of the interval records whose Cou is the period's amount (minute, hourly, daily): never below 0
 INTERVAL_CNS = ("2051", "2061", "2031")
 
@@ -32,18 +32,28 @@ def _n(cond: Any) -> Any:
     return cond.cast("int64").sum()
 
 
-def hourly(t: Any, now: dt.datetime, params: AnalyticsParams, carry: Any = None) -> Any:
+def hourly(t: Any, now: dt.datetime, params: AnalyticsParams, carry: Any = None, units: Any = None) -> Any:
     """Hourly roll-up of a measurements table (lake schema) judged at `now` (logger local time).
 
     `carry` (from `carry_in` over the previous date's hourly rows, or None) holds each (mn, factor)'s
     last real-time totaliser value before this table's first, so a totaliser that goes backwards
-    across midnight is caught too."""
+    across midnight is caught too. `units` (None, or a table of `analytics.units` rules: mn, factor,
+    unit_scale, unit_note) converts declared units to the reference unit, or marks a factor whose
+    declared unit does not convert: its values are counted (`n_unit_mismatch`), never averaged or summed."""
     late_ok = ibis.literal(now + dt.timedelta(hours=params.future_tolerance_hours))
     early_ok = ibis.literal(now - dt.timedelta(days=params.max_age_days))
     t = t.mutate(hour=t.data_time.truncate("h"), bad_time=(t.data_time > late_ok) | (t.data_time < early_ok))
+    raw = t
+    if units is not None:
+        t = t.left_join(units, ["mn", "factor"]).select(t, units.unit_scale, units.unit_note)
+        # a Cou is an amount (kg, m³), not in the concentration's unit: never rescaled
+        t = t.mutate(value=ibis.cases((t.field == "Cou", t.value), else_=t.value * ibis.coalesce(t.unit_scale, 1.0)),
+                     unit_ok=t.unit_note.isnull() | t.unit_scale.notnull())
     rt = (t.cn == "2011") & (t.field == "Rtd") & ~t.bad_time
     valid = rt & (t.flag == VALID_FLAG) & t.value.notnull()
     hourly_cn = (t.cn == "2061") & ~t.bad_time
+    if units is not None:
+        valid, hourly_cn = valid & t.unit_ok, hourly_cn & t.unit_ok
     # an interval record's Cou is the period's amount: below zero it is flagged, never summed
     interval_cou = t.cn.isin(list(INTERVAL_CNS)) & (t.field == "Cou") & ~t.bad_time
     metrics = {
@@ -62,8 +72,12 @@ def hourly(t: Any, now: dt.datetime, params: AnalyticsParams, carry: Any = None)
         "cou_sent": t.value.max(where=hourly_cn & (t.field == "Cou") & (t.value >= 0)),
         "n_cou_negative": _n(interval_cou & (t.value < 0)),
     }
+    if units is not None:
+        metrics |= {"n_unit_mismatch": _n(rt & ~t.unit_ok), "unit_note": t.unit_note.max()}
     agg = t.group_by(["mn", "factor", "hour"]).aggregate(**metrics)
-    totals = _totaliser(t, carry)
+    if units is None:
+        agg = agg.mutate(n_unit_mismatch=ibis.literal(0, "int64"), unit_note=ibis.null("string"))
+    totals = _totaliser(raw, carry)
     agg = agg.left_join(totals, ["mn", "factor", "hour"]).select(agg, totals.n_tot_backwards, totals.cou_last)
     agg = agg.mutate(n_cou_backwards=agg.n_cou_negative + ibis.coalesce(agg.n_tot_backwards, 0)).drop(
         "n_cou_negative", "n_tot_backwards")
@@ -119,6 +133,7 @@ def _period(t: Any, key: str, period: Any) -> Any:
         sum_valid=t.sum_valid.sum(),
         amount_kg=t.amount_kg.sum(),
         amount_hours=t.amount_kg.notnull().cast("int64").sum(),
+        unit_note=t.unit_note.max(),
     ).mutate(avg=_.sum_valid / ibis.cases((_.n_valid > 0, _.n_valid.cast("float64")), else_=ibis.null("float64")))
 
 
@@ -139,4 +154,5 @@ def monthly(daily_table: Any) -> Any:
         sum_valid=t.sum_valid.sum(),
         amount_kg=t.amount_kg.sum(),
         amount_hours=t.amount_hours.sum(),
+        unit_note=t.unit_note.max(),
     ).mutate(avg=_.sum_valid / ibis.cases((_.n_valid > 0, _.n_valid.cast("float64")), else_=ibis.null("float64")))

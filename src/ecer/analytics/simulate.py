@@ -7,7 +7,9 @@ D), freezes one sensor for a stretch (stuck), sends a few negative and future-da
 re-sends an earlier day (duplicates, which the lake must refuse). Water loggers also send a flow
 totaliser (2011 `Cou`, m³) that glitches backwards on the 15th and is reset at midnight of the 20th;
 on the 9th each logger sends one negative hourly `Cou` (flagged, the amount falls back to
-concentration × flow). It computes, in plain Python and
+concentration × flow). Some loggers send a factor in another unit than the code table's (`Spec.sends`):
+µg/m³ or a flow in m³/h, which the registry declares and the roll-up converts, or a mismatch (mg/L
+for a flue-gas factor) that must be counted and left out of every average and amount. It computes, in plain Python and
 independently of the roll-ups, what the month's totals and rates must be.
 """
 
@@ -35,7 +37,16 @@ class Truth:
     bad_time: dict[str, int] = field(default_factory=dict)
     negative: dict[str, int] = field(default_factory=dict)
     cou_backwards: dict[str, int] = field(default_factory=dict)  # totaliser steps back + negative interval Cou
+    unit_mismatch: dict[str, int] = field(default_factory=dict)  # real-time readings in an unconvertible unit
     last_total: dict[str, float] = field(default_factory=dict)  # the generator's own totaliser state
+
+    def count_reading(self, mn: str, *, valid: bool, unit_ok: bool, negative: bool) -> None:
+        self.readings[mn] = self.readings.get(mn, 0) + 1
+        if not unit_ok:  # counted, never valid, averaged or summed
+            self.unit_mismatch[mn] = self.unit_mismatch.get(mn, 0) + 1
+        elif valid:
+            self.valid[mn] = self.valid.get(mn, 0) + 1
+            self.negative[mn] = self.negative.get(mn, 0) + int(negative)
 
     def count_backwards(self, mn: str) -> None:
         self.cou_backwards[mn] = self.cou_backwards.get(mn, 0) + 1
@@ -46,10 +57,28 @@ class Spec:
     mn: str
     kind: str
     seed: int
+    # (factor, declared unit, what the logger multiplies the true value by; None: a unit that does not
+    # convert, values sent as they are). The multipliers are physics, written here independently of
+    # the unit table the roll-up uses.
+    sends: tuple[tuple[str, str, float | None], ...] = ()
+
+    def multiplier(self, code: str) -> float | None:
+        return next((m for f, _, m in self.sends if f == code), 1.0)
+
+
+SENDS = {1: (("a21002", "mg_per_l", None),),  # a flue-gas factor declared in mg/L: a mismatch
+         2: (("w00000", "m3_per_h", 3.6),),  # water flow in m³/h: 1 L/s = 3.6 m³/h
+         3: (("a21026", "ug_per_m3", 1000.0),)}  # SO₂ in µg/m³: 1 mg = 1000 µg
 
 
 def specs(n: int) -> list[Spec]:
-    return [Spec(f"SIMMONTH{i:016d}", "water" if i % 2 == 0 else "air", 1000 + i) for i in range(n)]
+    return [Spec(f"SIMMONTH{i:016d}", "water" if i % 2 == 0 else "air", 1000 + i, SENDS.get(i, ()))
+            for i in range(n)]
+
+
+def declarations(specs_: list[Spec]) -> list[tuple[str, str, str]]:
+    """What the registry declares for these loggers: (mn, factor, unit)."""
+    return [(s.mn, factor, unit) for s in specs_ for factor, unit, _ in s.sends]
 
 
 def simulate_day(spec: Spec, day: dt.date, interval_s: int, truth: Truth, params: AnalyticsParams) -> list[LakeRow]:
@@ -75,19 +104,20 @@ def simulate_day(spec: Spec, day: dt.date, interval_s: int, truth: Truth, params
                 negative = code == pollutants[1][0] and not invalid and rng.random() < 0.002
                 if negative:
                     value = -0.5
-                rows.append(LakeRow(spec.mn, "32", "2011", at, code, "Rtd", value, f"{value}",
+                mult = spec.multiplier(code)
+                sent = value * (mult or 1.0)
+                rows.append(LakeRow(spec.mn, "32", "2011", at, code, "Rtd", sent, f"{sent}",
                                     "D" if invalid else "N", RX, 1, code))
                 if code == "w00000":
                     rows.append(_totaliser_row(spec, at, truth))
-                truth.readings[spec.mn] = truth.readings.get(spec.mn, 0) + 1
+                truth.count_reading(spec.mn, valid=not invalid, unit_ok=mult is not None, negative=negative)
                 if not invalid:
-                    truth.valid[spec.mn] = truth.valid.get(spec.mn, 0) + 1
-                    truth.negative[spec.mn] = truth.negative.get(spec.mn, 0) + int(negative)
                     series[code].append(value)
         means = {code: (sum(v) / len(v) if v else None) for code, v in series.items()}
         for code, mean in means.items():
-            if mean is not None:
-                rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Avg", mean, "", "N", RX, 1, code))
+            if mean is not None:  # the logger's hourly average, in the unit it sends
+                sent = mean * (spec.multiplier(code) or 1.0)
+                rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Avg", sent, "", "N", RX, 1, code))
         rows += _hour_amounts(spec, start, [p for p, _ in pollutants], means, means[flow_code], k, rng, truth)
     return rows
 
@@ -117,13 +147,13 @@ def _hour_amounts(spec: Spec, start: dt.datetime, pollutants: list[str], means: 
             rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Cou", -1.25, "", "N", RX, 1, code))
             truth.count_backwards(spec.mn)
             sends_cou = False  # the amount falls back to concentration × flow
+        amount = None
         if sends_cou:
-            cou = round(rng.uniform(0.1, 5.0), 4)
-            rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Cou", cou, "", "N", RX, 1, code))
-            amount = cou
+            amount = round(rng.uniform(0.1, 5.0), 4)
+            rows.append(LakeRow(spec.mn, "32", "2061", start, code, "Cou", amount, "", "N", RX, 1, code))
         elif conc is not None and flow is not None:
             amount = conc * flow * k
-        else:
+        if amount is None or spec.multiplier(code) is None:  # an unconvertible unit: no amount at all
             continue
         truth.amount_kg[(spec.mn, code)] = truth.amount_kg.get((spec.mn, code), 0.0) + amount
     return rows

@@ -5,14 +5,16 @@ Layout under `$ECER_DATA_DIR/rollups/` (docs/monitoring-analytics.md):
     hourly/date=YYYY-MM-DD.parquet    one row per (mn, factor, hour) of that DataTime date
     daily/date=YYYY-MM-DD.parquet     one row per (mn, factor, day)
     monthly/month=YYYY-MM.parquet     one row per (mn, factor, month), from the month's daily files
-    state.json                        the lake change number the files reflect
+    units.parquet                     the unit rules of the last run (analytics.units), if any
+    state.json                        the lake change number the files reflect, schema, unit rules
 
 A run reads the lake's change log (index.sqlite `changes`: one row per write and date) after the
 number in state.json, recomputes the hourly and daily file of each date written since, and the
 monthly file of each month those dates fall in. A new day therefore costs one day, and late or
 re-sent data correct exactly the dates (and their months) they touch, plus the next date where that
 one holds real-time totaliser readings (its first is compared with this date's last: see
-`rollup.carry_in`). A change of ROLLUP_SCHEMA_VERSION makes the next run recompute every date.
+`rollup.carry_in`). A change of ROLLUP_SCHEMA_VERSION or of the unit rules (a device's declared
+unit changed) makes the next run recompute every date.
 Every file is written under a
 temporary name and renamed; state.json is replaced last, so a crash means the next run does the same
 dates again (the results are the same).
@@ -34,9 +36,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ecer.analytics import rollup
+from ecer.analytics import units as unit_rules
 from ecer.analytics.params import AnalyticsParams
 
-ROLLUP_SCHEMA_VERSION = 2  # 2: n_cou_backwards, cou_last
+ROLLUP_SCHEMA_VERSION = 3  # 2: n_cou_backwards, cou_last; 3: n_unit_mismatch, unit_note
 
 
 def rollup_dir(data_dir: Path) -> Path:
@@ -144,28 +147,34 @@ def _write_state(root: Path, state: dict[str, Any]) -> None:
 
 
 def update(data_dir: Path, engine: Engine | None = None, now: dt.datetime | None = None,
-           params: AnalyticsParams | None = None, dates: Iterable[str] | None = None) -> RunResult:
+           params: AnalyticsParams | None = None, dates: Iterable[str] | None = None,
+           units: Iterable[tuple[str, str, str]] = ()) -> RunResult:
     """Recompute the roll-ups of the dates written since the last run (or of `dates`, if given).
 
-    `now` (logger local time) is the clock that future/far-past readings are judged against."""
+    `now` (logger local time) is the clock that future/far-past readings are judged against;
+    `units` the registry's declared units (mn, factor, unit code)."""
     started = time.perf_counter()
     engine = engine or Engine()
     params = params or AnalyticsParams()
     now = now or (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).replace(tzinfo=None)
     lake_root, root = data_dir / "lake", rollup_dir(data_dir)
     state = _read_state(root)
-    after = int(state.get("change_seq", 0)) if state.get("schema_version") == ROLLUP_SCHEMA_VERSION else 0
+    rules = unit_rules.rules(units, params)
+    digest = unit_rules.digest(rules)
+    same = state.get("schema_version") == ROLLUP_SCHEMA_VERSION and state.get("units") == digest
+    after = int(state.get("change_seq", 0)) if same else 0
+    units_table = _write_unit_rules(engine, root, rules)
     seq, changed = _lake_changes(lake_root, after)
     todo = _with_followers(root, sorted(set(dates)) if dates is not None else changed)
     result = RunResult(engine.name, change_seq=seq)
     for date in todo:
-        result.hourly_rows += _roll_date(engine, lake_root, root, date, now, params)
+        result.hourly_rows += _roll_date(engine, lake_root, root, date, now, params, units_table)
         result.dates.append(date)
     for month in sorted({d[:7] for d in todo}):
         _roll_month(engine, root, month)
         result.months.append(month)
     if dates is None:
-        _write_state(root, {"change_seq": seq, "schema_version": ROLLUP_SCHEMA_VERSION})
+        _write_state(root, {"change_seq": seq, "schema_version": ROLLUP_SCHEMA_VERSION, "units": digest})
     result.seconds = time.perf_counter() - started
     return result
 
@@ -191,8 +200,21 @@ def _with_followers(root: Path, dates: list[str]) -> list[str]:
     return sorted(set(dates) | {d for d in nxt if _has_totaliser(root / "hourly" / f"date={d}.parquet")})
 
 
+def _write_unit_rules(engine: Engine, root: Path, rules: list[unit_rules.UnitRule]) -> Any:
+    """The rules as a Parquet file the engine reads (None when there are none: no join at all)."""
+    path = root / "units.parquet"
+    if not rules:
+        path.unlink(missing_ok=True)
+        return None
+    table = pa.table({"mn": [r.mn for r in rules], "factor": [r.factor for r in rules],
+                      "unit_scale": pa.array([r.scale for r in rules], pa.float64()),
+                      "unit_note": [r.note for r in rules]})
+    _write_atomic(table, path)
+    return engine.read([str(path)])
+
+
 def _roll_date(engine: Engine, lake_root: Path, root: Path, date: str, now: dt.datetime,
-               params: AnalyticsParams) -> int:
+               params: AnalyticsParams, units: Any = None) -> int:
     files = _date_files(lake_root, date)
     hourly_path, daily_path = root / "hourly" / f"date={date}.parquet", root / "daily" / f"date={date}.parquet"
     if not files:
@@ -201,7 +223,8 @@ def _roll_date(engine: Engine, lake_root: Path, root: Path, date: str, now: dt.d
         return 0
     previous = root / "hourly" / f"date={(dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()}.parquet"
     carry = rollup.carry_in(engine.read([str(previous)])) if _has_totaliser(previous, False) else None
-    hourly = engine.to_arrow(rollup.hourly(engine.read(files), now, params, carry).order_by(["mn", "factor", "hour"]))
+    expr = rollup.hourly(engine.read(files), now, params, carry, units)
+    hourly = engine.to_arrow(expr.order_by(["mn", "factor", "hour"]))
     _write_atomic(hourly, hourly_path)
     daily = engine.to_arrow(rollup.daily(engine.read([str(hourly_path)])).order_by(["mn", "factor", "day"]))
     _write_atomic(daily, daily_path)

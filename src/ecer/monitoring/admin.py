@@ -43,7 +43,12 @@ class DeviceInline(admin.TabularInline):
 
 
 class LimitInline(admin.TabularInline):
-    model = models.PermittedLimit
+    model = models.PermittedLimit  # PermittedLimit.clean refuses a unit that does not fit the factor
+    extra = 0
+
+
+class DeclaredUnitInline(admin.TabularInline):
+    model = models.DeclaredUnit
     extra = 0
 
 
@@ -66,6 +71,7 @@ class DeviceAdmin(admin.ModelAdmin):
     form = DeviceForm
     list_display = ["mn", "point", "edition", "crc_mode", "active"]
     search_fields = ["mn"]
+    inlines = [DeclaredUnitInline]
 
 
 @admin.register(models.DeviceStatus)

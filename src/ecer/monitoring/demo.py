@@ -66,9 +66,10 @@ def seed_demo_registry() -> int:
                 device.save(update_fields=["pw_hash"])
             limits, source = (WATER_LIMITS, WATER_SOURCE) if kind == "water" else (AIR_LIMITS, AIR_SOURCE)
             for factor, value, unit, *lower in limits:  # pH 6–9 carries its lower bound
-                PermittedLimit.objects.update_or_create(
+                limit, _ = PermittedLimit.objects.update_or_create(
                     point=point, factor_code=factor,
                     defaults={"limit_value": value, "lower_value": lower[0] if lower else None, "unit": unit,
                               "source": source})
+                limit.full_clean()  # the registry rules hold for the demo too (a unit must fit its factor)
             devices += 1
     return devices

@@ -6,11 +6,14 @@ background thread; the measurements themselves live in the Parquet lake (ecer.ga
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ecer.hj212.units import check, factor_units
 from ecer.monitoring.limits import permitted_range_text, violates
 
 
@@ -148,7 +151,56 @@ class PermittedLimit(models.Model):
         return permitted_range_text(self.lower_value, self.limit_value)
 
     def violated_by(self, value: float | None) -> bool:
-        return violates(value, self.lower_value, self.limit_value)
+        """`value` in the factor's unit of the HJ 212 code table (the limit is converted to it)."""
+        lower, upper = self.catalog_range
+        return violates(value, lower, upper)
+
+    @property
+    def catalog_range(self) -> tuple[float | None, float]:
+        """(lower, upper) in the factor's unit of the code table: the unit readings are judged in.
+        A limit given in a convertible unit (µg/m³ for a mg/m³ factor) is converted; `clean` refuses
+        one that does not convert."""
+        scale = check(self.factor_code, self.unit).scale or 1.0
+        lower = self.lower_value * scale if self.lower_value is not None else None
+        return lower, self.limit_value * scale
+
+    def clean(self) -> None:
+        """A limit's unit must fit its factor (the registry's admin and imports call this)."""
+        result = check(self.factor_code, self.unit)
+        if not result.fits:
+            point = str(self.point) if self.point_id else "?"
+            raise ValidationError({"unit": gettext(
+                "Monitoring point %(point)s, factor %(factor)s: the limit's unit %(unit)s does not convert to "
+                "the factor's unit %(expected)s (HJ 212 code table)") % {
+                    "point": point, "factor": self.factor_code, "unit": self.unit, "expected": result.expected}})
+
+
+class DeclaredUnit(models.Model):
+    """The unit a logger sends one factor in, where it is not the factor's unit of the HJ 212 code
+    table (packets carry no units). The roll-ups convert a convertible unit and count, but never
+    average or sum, the values of one that does not convert (docs/monitoring-analytics.md)."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="declared_units")
+    factor_code = models.CharField(_("factor code"), max_length=16)
+    unit = models.CharField(_("unit"), max_length=20, help_text="unit code, e.g. ug_per_m3, m3_per_h")
+
+    class Meta:
+        ordering = ["device", "factor_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "factor_code"], name="uniq_declared_unit_device_factor"),
+        ]
+        verbose_name = _("declared unit")
+        verbose_name_plural = _("declared unit")
+
+    def __str__(self) -> str:
+        return f"{self.factor_code} {self.unit}"
+
+    def clean(self) -> None:
+        """The code must be a known unit; one that does not fit the factor is allowed (it records a
+        logger configured that way), and the roll-ups flag its values."""
+        if self.unit not in factor_units():
+            raise ValidationError({"unit": gettext("Unknown unit code %(unit)s (known: %(known)s)") % {
+                "unit": self.unit, "known": ", ".join(sorted(factor_units()))}})
 
 
 class DeviceStatus(models.Model):

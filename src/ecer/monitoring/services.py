@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ecer.hj212 import describe_factor
+from ecer.hj212.units import catalog_unit
 from ecer.monitoring.limits import EXCEEDANCE_CN, judgement
 from ecer.monitoring.models import Device, DeviceStatus, MonitoringPoint, PermittedLimit, QuarantinedDevice
 
@@ -139,9 +140,9 @@ def latest_by_factor(device: Device) -> list[FactorRow]:
     by_factor: dict[str, dict[str, Reading]] = {}
     for r in rows:
         limit = limits.get(r["factor"])
+        lower, upper = limit.catalog_range if limit else (None, None)
         by_factor.setdefault(r["factor"], {})[series_of[(r["cn"], r["field"])]] = Reading(
-            r["value"], r["data_time"], r["flag"] or "", limit.limit_value if limit else None, r["cn"],
-            limit.lower_value if limit else None)
+            r["value"], r["data_time"], r["flag"] or "", upper, r["cn"], lower)
     out = []
     for factor in sorted(by_factor, key=lambda f: (f not in limits, f)):  # limited factors first
         described = describe_factor(factor)
@@ -182,14 +183,14 @@ def recent_exceedances(device: Device, hours: int = EXCEEDANCE_WINDOW_HOURS, lim
             + _HOURLY_JUDGED.format(extra="AND mn = ?") + ") m"
             " JOIN (SELECT unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim, unnest(?::DOUBLE[]) AS lo) l"
             f" ON m.factor = l.factor WHERE {_OUTSIDE} ORDER BY m.data_time DESC, m.factor LIMIT ?",
-            [_window_start(hours), device.mn, list(limits), [x.limit_value for x in limits.values()],
-             [x.lower_value for x in limits.values()], limit_rows],
+            [_window_start(hours), device.mn, list(limits), [x.catalog_range[1] for x in limits.values()],
+             [x.catalog_range[0] for x in limits.values()], limit_rows],
         )
     except Exception:
         log.exception("lake exceedance query failed for %s", device.mn)
         return []
-    return [Exceedance(r["factor"], EXCEEDANCE_CN, r["data_time"], r["value"], r["lim"], limits[r["factor"]].unit,
-                       r["lo"]) for r in rows]
+    return [Exceedance(r["factor"], EXCEEDANCE_CN, r["data_time"], r["value"], r["lim"],
+                       catalog_unit(r["factor"]) or limits[r["factor"]].unit, r["lo"]) for r in rows]
 
 
 def recent_events(status: DeviceStatus | None) -> list[dict[str, Any]]:
@@ -208,7 +209,7 @@ def exceedance_counts(points: list[MonitoringPoint], hours: int = EXCEEDANCE_WIN
     """Hourly averages outside their permitted range per MN in the last `hours`, in one lake query."""
     from ecer.gateway.lake import query
 
-    rows_in = [(device.mn, code, lim.limit_value, lim.lower_value) for point in points
+    rows_in = [(device.mn, code, lim.catalog_range[1], lim.catalog_range[0]) for point in points
                for device in point.devices.all() for code, lim in _limits(point).items()]
     if not rows_in:
         return {}

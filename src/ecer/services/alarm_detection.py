@@ -78,7 +78,8 @@ def detect(*, actor: Actor, dates: list[str] | None = None, now: dt.datetime | N
     if not days:
         return result
     devices = {d.mn: d for d in Device.objects.select_related("point__enterprise", "status", "alarm_settings")}
-    limits = {(lim.point_id, lim.factor_code): (lim.lower_value, lim.limit_value) for lim in PermittedLimit.objects.all()}
+    # in the factor's unit of the code table, as the roll-ups' values are
+    limits = {(lim.point_id, lim.factor_code): lim.catalog_range for lim in PermittedLimit.objects.all()}
     by_mn = {(mn, factor): rng for mn, d in devices.items() for (pid, factor), rng in limits.items() if pid == d.point_id}
     data_dir = _data_dir()
     hourly = reads.rows(data_dir, "hourly", days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1),

@@ -42,7 +42,15 @@ def run_rollups(*, actor: Actor, engine: str = "duckdb") -> Any:
     from ecer.analytics import store
 
     require_role(actor, Role.PROVINCE_ADMIN)
-    return store.update(_data_dir(), engine=store.SparkEngine() if engine == "spark" else store.Engine())
+    return store.update(_data_dir(), engine=store.SparkEngine() if engine == "spark" else store.Engine(),
+                        units=declared_units())
+
+
+def declared_units() -> list[tuple[str, str, str]]:
+    """(mn, factor, unit) of every declared unit in the registry: what the roll-ups convert or flag."""
+    from ecer.monitoring.models import DeclaredUnit
+
+    return [(d.device.mn, d.factor_code, d.unit) for d in DeclaredUnit.objects.select_related("device")]
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def point_rollups(mn: str, period: str, start: dt.date, end: dt.date, *, actor: 
     info = _registry(actor).get(mn)
     if info is None:
         raise PermissionDenied(f"{actor.username} may not read monitoring point {mn}")
-    limits = {lim.factor_code: (lim.lower_value, lim.limit_value)
+    limits = {lim.factor_code: lim.catalog_range  # in the unit the roll-ups' values are in
               for lim in PermittedLimit.objects.filter(point__devices__mn=mn)}
     return PointRollups(mn, info, period, reads.rows(_data_dir(), period, start, end, mns=[mn]), limits)
 
