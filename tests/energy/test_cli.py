@@ -30,3 +30,26 @@ def test_template_import_and_list(tmp_path: Path) -> None:
     failed = runner.invoke(cli, ["energy", "register", "import", str(bad)])
     assert failed.exit_code == 1 and "bad.xlsx: row 3, field '行业代码'" in failed.output
     assert runner.invoke(cli, ["energy", "register", "import", str(empty)]).exit_code == 1
+
+
+def test_upload_token_is_printed_once_stored_hashed_and_revoked(tmp_path: Path) -> None:
+    from ecer.energy.models import UploadToken
+    from ecer.services.energy_tokens import actor_for_upload_token
+
+    runner = CliRunner()
+    filled = tmp_path / "register.xlsx"
+    filled.write_bytes(template_bytes([unit()]))
+    assert runner.invoke(cli, ["energy", "register", "import", str(filled)]).exit_code == 0
+    made = runner.invoke(cli, ["energy", "token", "create", "--enterprise", CEMENT, "--name", "gw 1"])
+    assert made.exit_code == 0, made.output
+    text = next(line for line in made.output.splitlines() if line.startswith("ecerup_"))
+    stored = UploadToken.objects.get()
+    assert text not in (stored.digest, stored.prefix) and text.startswith(stored.prefix)
+    actor = actor_for_upload_token(text)
+    assert actor is not None and actor.enterprise_id == stored.enterprise_id
+    listed = runner.invoke(cli, ["energy", "token", "list", "--enterprise", CEMENT])
+    assert "gw 1" in listed.output and "active" in listed.output and text not in listed.output
+    assert runner.invoke(cli, ["energy", "token", "revoke", str(stored.pk)]).exit_code == 0
+    assert actor_for_upload_token(text) is None
+    unknown = runner.invoke(cli, ["energy", "token", "create", "--enterprise", "91510100MA0000002X", "--name", "x"])
+    assert unknown.exit_code == 1

@@ -1,4 +1,5 @@
-"""`ecer energy`: key energy-using units (重点用能单位) — the register (docs/energy-register.md)."""
+"""`ecer energy`: key energy-using units (重点用能单位) — the register (docs/energy-register.md), the
+upload tokens of online energy monitoring (docs/energy-monitoring.md)."""
 
 from __future__ import annotations
 
@@ -68,3 +69,53 @@ def list_(region: str | None, industry: str | None, fmt: str, user: str | None) 
              "万吨" if u.level == "ten_thousand" else "指定",
              "" if u.annual_energy_tce is None else f"{u.annual_energy_tce:,.0f}"] for u in units]
     click.echo(render_table(["统一社会信用代码", "单位名称", "地区", "行业", "级别", "上年综合能耗 tce"], rows))
+
+
+@energy.group()
+def token() -> None:
+    """Per-enterprise upload tokens for POST /api/energy/uploads (shown once, stored hashed)."""
+
+
+@token.command("create")
+@click.option("--enterprise", "credit_code", required=True, help="the unit's unified social credit code")
+@click.option("--name", required=True, help="what the token is for, e.g. 'meter gateway 1'")
+@USER
+def token_create(credit_code: str, name: str, user: str | None) -> None:
+    """Make an upload token for one enterprise and print it once."""
+    django()
+    from ecer.services.energy_tokens import create_upload_token
+
+    with service_errors():
+        made = create_upload_token(credit_code, actor=cli_actor(user), name=name)
+    click.echo(f"upload token {made.info.id} for {made.info.enterprise} ({made.info.name}):")
+    click.echo(made.token)
+    click.echo("保存好它，它只显示这一次 / store it now: it is shown only this once", err=True)
+
+
+@token.command("list")
+@click.option("--enterprise", "credit_code", required=True)
+@USER
+def token_list(credit_code: str, user: str | None) -> None:
+    """The enterprise's upload tokens (never their text)."""
+    django()
+    from ecer.services.energy_tokens import list_upload_tokens
+
+    with service_errors():
+        tokens = list_upload_tokens(credit_code, actor=cli_actor(user))
+    for t in tokens:
+        state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        click.echo(f"{t.id}\t{t.prefix}…\t{t.name}\t{state}\tlast used {used}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@USER
+def token_revoke(token_id: int, user: str | None) -> None:
+    """Revoke an upload token at once."""
+    django()
+    from ecer.services.energy_tokens import revoke_upload_token
+
+    with service_errors():
+        info = revoke_upload_token(token_id, actor=cli_actor(user))
+    click.echo(f"upload token {info.id} of {info.enterprise} revoked at {info.revoked_at:%Y-%m-%d %H:%M} UTC")

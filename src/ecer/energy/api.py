@@ -4,15 +4,17 @@ Thin: the actor, one call of `ecer.services.energy_register` (which applies the 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from ecer.services import energy_register as register
+from ecer.services import energy_uploads as uploads
 from ecer.services.actor import actor_from_request
+from ecer.site.api_auth import UPLOAD_AUTH
 from ecer.site.pagination import Pages
 
 router = Router(tags=["energy"])
@@ -78,3 +80,83 @@ def import_units(request: HttpRequest, file: File[UploadedFile]) -> Any:
 @router.get("/units/{credit_code}", response=UnitDetailOut)
 def unit(request: HttpRequest, credit_code: str, lang: str = "zh") -> Any:
     return register.unit_detail(credit_code, actor=actor_from_request(request), lang="en" if lang == "en" else "zh")
+
+
+# --- online energy monitoring: the upload (docs/energy-monitoring.md, "Upload") ---------------------
+
+
+class ReadingIn(Schema):
+    point: str = Field(..., description="metering point code, as declared for the enterprise", max_length=40)
+    timestamp: datetime = Field(..., description="ISO 8601 with its UTC offset, e.g. 2026-03-01T00:15:00+08:00; "
+                                "on the point's interval grid from local midnight")
+    value: float = Field(..., description="interval: consumption of the interval ending at the timestamp; "
+                         "cumulative: the register value (表底数); in the point's unit")
+    kind: Literal["interval", "cumulative"] = Field(..., description="as the point is declared")
+    energy_type: str | None = Field(None, description="optional; when sent, the point's declared energy type")
+    unit: str | None = Field(None, description="optional; when sent, the point's declared unit (fits the energy type)")
+
+
+class UploadIn(Schema):
+    enterprise: str = Field(..., description="unified social credit code (GB 32100-2015) of the uploading unit",
+                            max_length=40)
+    upload_id: str = Field(..., description="the uploader's id of this content: repeating it with the same "
+                           "content answers the earlier result", max_length=200)
+    readings: list[ReadingIn]
+
+
+class PointResultOut(Schema):
+    point: str
+    energy_type: str
+    unit: str
+    readings: int
+    already_stored: int
+    intervals: int
+    consumption: float
+    gaps: list[dict[str, Any]]
+    rollovers: list[str]
+    resets: list[str]
+
+
+class UploadOut(Schema):
+    upload_id: str
+    enterprise: str
+    received_at: str
+    readings: int = Field(..., description="readings stored by this upload")
+    already_stored: int = Field(..., description="readings already stored with the same value (not stored again)")
+    intervals: int
+    points: list[PointResultOut]
+    replayed: bool = Field(..., description="true: this upload id was accepted before; this is its answer")
+
+
+class ProblemOut(Schema):
+    field: str
+    value: str
+    expected: str
+
+
+class RejectedOut(Schema):
+    detail: str
+    problems: list[ProblemOut]
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+@router.post("/uploads", auth=UPLOAD_AUTH, response={200: UploadOut, 400: RejectedOut, 403: DetailOut,
+                                                     409: DetailOut},
+             summary="Upload metering-point readings (online energy monitoring)")
+def upload_readings(request: HttpRequest, body: UploadIn) -> Any:
+    """All-or-nothing and idempotent: any problem rejects the whole upload (400, every problem named by
+    field, value and what was expected; nothing stored); the same `upload_id` with the same content
+    answers the earlier result, with other content 409. Authenticated with the enterprise's upload
+    token (`ecer energy token create`) or an enterprise reporter's API token; only for its own
+    enterprise (403 otherwise)."""
+    request_ = uploads.UploadRequest(body.enterprise, body.upload_id, [
+        uploads.UploadReading(r.point, r.timestamp, r.value, r.kind, r.energy_type, r.unit) for r in body.readings])
+    try:
+        return uploads.upload(request_, actor=actor_from_request(request))
+    except uploads.UploadRejected as err:
+        return Status(400, {"detail": str(err), "problems": [vars(p) for p in err.problems]})
+    except uploads.UploadConflict as err:
+        return Status(409, {"detail": str(err)})

@@ -8,9 +8,14 @@ units a city answered for in an earlier year can still be found (docs/energy-reg
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecer.core.energy_units import ConversionProblem, unit_problem
+from ecer.core.meters import DAY
 from ecer.monitoring.models import Enterprise
 
 
@@ -60,3 +65,155 @@ class RegisterChange(models.Model):
 
     class Meta:
         ordering = ["enterprise_id", "changed_at", "pk"]
+
+
+# --- online energy monitoring (docs/energy-monitoring.md, "Upload") ---------------------------------
+
+
+class MeterKind(models.TextChoices):
+    """What a metering point sends (ecer.core.meters.ReadingKind)."""
+
+    INTERVAL = "interval", _("interval values")
+    CUMULATIVE = "cumulative", _("cumulative register values")
+
+
+class MeteringPoint(models.Model):
+    """A metering point (计量点) of a key energy-using unit, as declared by the enterprise: what it meters,
+    in which unit, how often and how its register counts. Maintained in the admin (docs/energy-register.md)."""
+
+    energy_unit = models.ForeignKey(KeyEnergyUnit, on_delete=models.CASCADE, related_name="metering_points")
+    code = models.CharField(_("metering point code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    energy_type = models.CharField(_("energy type"), max_length=40, help_text="energy_factors.csv code, e.g. electricity")
+    unit = models.CharField(_("unit"), max_length=20, help_text="energy_units.csv unit of the energy type, e.g. kwh")
+    kind = models.CharField(_("kind"), max_length=10, choices=MeterKind.choices)
+    interval_minutes = models.PositiveSmallIntegerField(_("interval (minutes)"), default=15,
+                                                        help_text="15, 30 or 60 (must divide a day)")
+    rollover_value = models.FloatField(_("rollover value"), null=True, blank=True,
+                                       help_text="the register counts modulo this (cumulative meters), e.g. 1000000")
+    enthalpy_gj_per_t = models.FloatField(_("steam enthalpy (GJ/t)"), null=True, blank=True,
+                                          help_text="steam metered by mass (heat in t) only")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["energy_unit_id", "code"]
+        verbose_name = _("metering point")
+        verbose_name_plural = _("metering points")
+        constraints = [models.UniqueConstraint(fields=["energy_unit", "code"], name="uniq_metering_point_code")]
+
+    def __str__(self) -> str:
+        return f"{self.energy_unit.enterprise.credit_code} {self.code}"
+
+    def declaration_problems(self) -> list[ConversionProblem]:
+        """What is wrong with the declaration (checked by the admin form, and again at each upload in case
+        the catalog changed): the unit must fit the energy type (energy_units.csv), the interval divide a
+        day, steam metered by mass declare its enthalpy."""
+        from ecer.catalogs.energy_units import load_unit_fits
+
+        fits = load_unit_fits()
+        found: list[ConversionProblem] = []
+        problem = unit_problem(self.energy_type, self.unit, fits)
+        if problem is not None:
+            found.append(problem)
+        elif fits[(self.energy_type, self.unit)].base_per_unit is None and not self.enthalpy_gj_per_t:
+            found.append(ConversionProblem("enthalpy_gj_per_t", repr(self.enthalpy_gj_per_t),
+                                           f"the declared steam enthalpy in GJ/t for {self.energy_type} metered in "
+                                           f"{self.unit}"))
+        minutes = self.interval_minutes or 0
+        if minutes <= 0 or DAY % dt.timedelta(minutes=minutes) != dt.timedelta(0):
+            found.append(ConversionProblem("interval_minutes", repr(minutes), "minutes that divide a day (15, 30, 60)"))
+        for name in ("rollover_value", "enthalpy_gj_per_t"):
+            v = getattr(self, name)
+            if v is not None and not (math.isfinite(v) and v > 0):
+                found.append(ConversionProblem(name, repr(v), "a positive value, or empty"))
+        return found
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        problems = self.declaration_problems()
+        if problems:
+            raise ValidationError({p.field: f"{p.value}: expected {p.expected}" for p in problems})
+
+
+class MeterReset(models.Model):
+    """A declared reset or meter exchange (ecer.core.meters.MeterReset): from `at` on, the register counts
+    from `start_value`; `final_value` is the old register's last value when the exchange record has it."""
+
+    point = models.ForeignKey(MeteringPoint, on_delete=models.CASCADE, related_name="resets")
+    at = models.DateTimeField(_("at"))
+    start_value = models.FloatField(_("start value"), default=0.0)
+    final_value = models.FloatField(_("final value of the old register"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["point_id", "at"]
+        verbose_name = _("meter reset")
+        verbose_name_plural = _("meter resets")
+        constraints = [models.UniqueConstraint(fields=["point", "at"], name="uniq_meter_reset_at")]
+
+
+class UploadToken(models.Model):
+    """A per-enterprise upload token for `POST /api/energy/uploads`: it can upload for its enterprise and
+    do nothing else. Stored as its SHA-256 only; the text is shown once when made."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="energy_upload_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=150)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["enterprise_id", "-created_at"]
+
+
+class EnergyUpload(models.Model):
+    """One accepted upload: its id (unique per enterprise, so a repeat is recognised), the digest of its
+    content and the answer given, which a repeat of the same content gets again."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="energy_uploads")
+    upload_id = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=150)
+    result = models.JSONField()
+
+    class Meta:
+        ordering = ["enterprise_id", "received_at"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "upload_id"], name="uniq_energy_upload_id")]
+
+
+class MeterReading(models.Model):
+    """An accepted reading as uploaded. `closes_interval`: it closed an interval (what completeness counts;
+    a cumulative point's very first reading closes none)."""
+
+    point = models.ForeignKey(MeteringPoint, on_delete=models.CASCADE, related_name="readings")
+    at = models.DateTimeField()
+    value = models.FloatField()
+    closes_interval = models.BooleanField()
+    upload = models.ForeignKey(EnergyUpload, on_delete=models.CASCADE, related_name="readings")
+
+    class Meta:
+        ordering = ["point_id", "at"]
+        constraints = [models.UniqueConstraint(fields=["point", "at"], name="uniq_meter_reading_at")]
+
+
+class IntervalEnergy(models.Model):
+    """An interval's consumption in the point's unit (ecer.core.meters.IntervalConsumption), with the local
+    date it counts on (ecer.core.energy_rollup.local_date), so a period is read by an index."""
+
+    point = models.ForeignKey(MeteringPoint, on_delete=models.CASCADE, related_name="intervals")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    local_date = models.DateField()
+    value = models.FloatField()
+    source = models.CharField(max_length=10)  # measured | spread
+    upload = models.ForeignKey(EnergyUpload, on_delete=models.CASCADE, related_name="intervals")
+
+    class Meta:
+        ordering = ["point_id", "start"]
+        constraints = [models.UniqueConstraint(fields=["point", "start"], name="uniq_interval_energy_start")]
+        indexes = [models.Index(fields=["point", "local_date"], name="interval_energy_point_date")]

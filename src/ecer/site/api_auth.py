@@ -48,3 +48,21 @@ class BrowserSession(SessionAuth):
 
 
 API_AUTH = [TokenAuth(), BrowserSession(csrf=True)]
+
+
+class UploadTokenAuth(HttpBearer):
+    """`Authorization: Bearer ecerup_…`: a per-enterprise upload token (`ecer energy token create`), accepted
+    only where an endpoint lists it (`POST /api/energy/uploads`). It stands for no user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from ecer.services.energy_tokens import actor_for_upload_token
+
+        actor = actor_for_upload_token(token, source=client_ip(request))
+        if actor is None:
+            return None
+        request._ecer_actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+#: The upload endpoint: an enterprise's upload token, or a user's API token (an enterprise reporter's).
+UPLOAD_AUTH = [UploadTokenAuth(), TokenAuth()]
