@@ -92,12 +92,24 @@ cdef extern from *:
     /* Borrowed reference to the key's str; NULL without an exception when the lookup gave up.
        mark: record the key in the current packet and set *dup if it was already there. */
     static PyObject* ecer_key(const char* p, Py_ssize_t n, int mark, int* dup) {
-        uint64_t h = 1469598103934665603ULL ^ ecer_key_salt;
+        uint64_t h = ecer_key_salt ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL), w;
         Py_ssize_t i, probe;
         size_t idx;
         ecer_key_slot* slot;
         PyObject* s;
-        for (i = 0; i < n; i++) { h ^= (unsigned char)p[i]; h *= 1099511628211ULL; }
+        const char* q = p;
+        /* a word at a time (keys are short): a multiply and a shift per 8 bytes */
+        for (i = n; i >= 8; i -= 8, q += 8) {
+            memcpy(&w, q, 8);
+            h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+            h ^= h >> 32;
+        }
+        if (i > 0) {
+            w = 0;
+            memcpy(&w, q, (size_t)i);
+            h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+            h ^= h >> 29;
+        }
         idx = (size_t)(h ^ (h >> 31)) & (ECER_KEY_SLOTS - 1);
         for (probe = 0; probe < ECER_KEY_PROBES; probe++, idx = (idx + 1) & (ECER_KEY_SLOTS - 1)) {
             slot = &ecer_keys[idx];
@@ -495,7 +507,7 @@ cdef bint _header(const char* p, Py_ssize_t a, Py_ssize_t b, dict fields, list h
 cdef object _cp(const char* p, Py_ssize_t a, Py_ssize_t b):
     """CP groups as the pure _cp_groups builds them, or None for anything it would warn or fail on."""
     cdef list groups = []
-    cdef list group
+    cdef list group = []  # one list for every group, emptied after each
     cdef Py_ssize_t g_end, f_end, eq, f
     cdef int dup
     cdef PyObject* found
@@ -504,7 +516,6 @@ cdef object _cp(const char* p, Py_ssize_t a, Py_ssize_t b):
         g_end = _find_char(p, a, b, b';')
         if g_end < 0:
             g_end = b
-        group = []
         f = a
         while f < g_end:
             f_end = _find_char(p, f, g_end, b',')
@@ -528,6 +539,7 @@ cdef object _cp(const char* p, Py_ssize_t a, Py_ssize_t b):
             f = f_end + 1
         if group:
             groups.append(PyList_AsTuple(group))
+            del group[:]
         if g_end >= b:
             break
         a = g_end + 1
