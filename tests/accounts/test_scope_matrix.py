@@ -70,6 +70,7 @@ class Side:
     job: str  # an upload job of the city's operator
     device: str  # MN of a device of an enterprise in the region
     token: int  # an API token of the city's operator
+    unit: str = "NO-SUCH-UNIT"  # credit code of a key energy-using unit in the region
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -103,6 +104,7 @@ REVIEWERS = role_is("province_admin", "province_reviewer")
 QUEUE_READERS = role_is("province_admin", "province_reviewer", "auditor", "city_reviewer")
 AUDIT_READERS = role_is("province_admin", "auditor")
 PROVINCE = role_is("province_admin", "province_reviewer", "auditor")
+REGISTER_KEEPERS = role_is("province_admin", "city_operator")
 JOB_STARTERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer", "enterprise_reporter")
 
 
@@ -186,6 +188,11 @@ PAGES: dict[str, Route] = {
     "tokens": Route(None, lambda s: "/account/tokens/"),
     "token-revoke": Route("token", lambda s: f"/account/tokens/{s.token}/revoke/", LOGGED_IN, "POST", lambda s: {}),
     "audit": Route(None, lambda s: "/audit/", AUDIT_READERS),
+    "energy:units": Route(None, lambda s: "/energy/units/", listing=True),
+    "energy:unit": Route("region", lambda s: f"/energy/units/{s.unit}/"),
+    "energy:export": Route(None, lambda s: "/energy/units/export.xlsx"),
+    "energy:template": Route(None, lambda s: "/energy/units/template.xlsx"),
+    "energy:import": Route(None, lambda s: "/energy/units/import/", REGISTER_KEEPERS, "POST", _upload),
     "collection:todo": Route(None, lambda s: "/collection/", listing=True),
     "collection:queue": Route(None, lambda s: "/collection/review/", QUEUE_READERS, listing=True),
     "collection:start": Route("region", lambda s: "/collection/start/", OPERATORS, "POST",
@@ -212,6 +219,16 @@ API: dict[tuple[str, str], Route] = {
     ("GET", "/api/observations"): Route("region", lambda s: f"/api/observations?region={s.region}", ids=False),
     ("GET", "/api/monitoring/points"): Route(None, lambda s: "/api/monitoring/points", listing=True),
     ("GET", "/api/monitoring/points/{mn}/status"): Route("device", lambda s: f"/api/monitoring/points/{s.device}/status"),
+    ("GET", "/api/monitoring/map"): Route(None, lambda s: "/api/monitoring/map", listing=True),
+    ("GET", "/api/monitoring/devices/{mn}/live"): Route("device", lambda s: f"/api/monitoring/devices/{s.device}/live"),
+    ("GET", "/api/monitoring/emissions"): Route(None, lambda s: "/api/monitoring/emissions?year=2025&group=point",
+                                                listing=True),
+    ("GET", "/api/monitoring/quality"): Route(None, lambda s: "/api/monitoring/quality?year=2025&month=3",
+                                              listing=True),
+    ("GET", "/api/energy/units"): Route(None, lambda s: "/api/energy/units", listing=True),
+    ("GET", "/api/energy/units/{credit_code}"): Route("region", lambda s: f"/api/energy/units/{s.unit}"),
+    ("POST", "/api/energy/units/import"): Route(None, lambda s: "/api/energy/units/import", REGISTER_KEEPERS, "POST",
+                                                _upload),
     ("GET", "/api/monitoring/quarantine"): Route(None, lambda s: "/api/monitoring/quarantine", PROVINCE),
     ("GET", "/api/assessment/periods"): Route(None, lambda s: "/api/assessment/periods"),
     ("GET", "/api/assessment/{period}"): Route(None, lambda s: "/api/assessment/annual:2021", listing=True),
@@ -333,6 +350,18 @@ def _device_in(region: str) -> None:
     Device.objects.get_or_create(mn=f"MATRIX{region}W0000000001", defaults={"point": point, "edition": "2017"})
 
 
+def _energy_unit_in(region: str) -> str:
+    """A key energy-using unit on the register for an enterprise of `region`; its credit code."""
+    from ecer.energy.models import KeyEnergyUnit
+    from ecer.monitoring.models import Enterprise
+
+    enterprise = Enterprise.objects.filter(region_code=region).order_by("pk").first()
+    assert enterprise is not None, region
+    KeyEnergyUnit.objects.get_or_create(enterprise=enterprise, defaults={"industry_code": "3011",
+                                                                          "level": "ten_thousand"})
+    return str(enterprise.credit_code)
+
+
 def _world() -> dict[str, Side]:
     seed_demo_registry()
     from ecer.masterdata.services.accounts import ensure_demo_accounts
@@ -354,7 +383,8 @@ def _world() -> dict[str, Side]:
         token = create_token(actor=system_actor(), name="matrix", username=OPERATOR[code]).info.id
         sides[code] = Side(code, batch.pk, obs.pk, _submission(code, "2024", OPERATOR[code], "draft"),
                            _submission(code, "2022", OPERATOR[code], "submitted"),
-                           _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token)
+                           _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token,
+                           _energy_unit_in(code))
     enterprise_device = Device.objects.filter(point__enterprise__region_code=ENTERPRISE_REGION).values_list(
         "mn", flat=True).first()
     sides[ENTERPRISE_REGION] = Side(ENTERPRISE_REGION, 0, 0, 0, 0, 0, str(uuid.uuid4()), enterprise_device or "-", 0)
@@ -439,7 +469,8 @@ def _listing_problem(user: str | None, response: Any) -> str | None:
         body = json.loads(text)
         rows = body.get("items", body) if isinstance(body, dict) else body
         rows = body["cities"] if isinstance(body, dict) and "cities" in body else rows  # the assessment
-        foreign = sorted({r.get("region", r.get("code")) for r in rows if isinstance(r, dict)} & regions) \
+        foreign = sorted({r.get("region", r.get("code", r.get("region_code"))) for r in rows
+                          if isinstance(r, dict)} & regions) \
             if isinstance(rows, list) else []
         if foreign:
             return f"lists records of regions outside the scope: {foreign}"

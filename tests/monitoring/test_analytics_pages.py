@@ -82,3 +82,26 @@ def test_pages_read_the_rollups(rolled: Path, client_in: Client, monkeypatch: py
 
     shutil.rmtree(rolled / "lake")
     assert "0.0432" in client_in.get("/monitoring/emissions/?group=city&year=2025").content.decode()
+
+
+def test_the_api_twins_of_the_emissions_and_quality_pages(rolled: Path, client_in: Client) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    emissions = client_in.get("/api/monitoring/emissions?year=2025&group=city").json()["items"]
+    assert [(e["key"], e["pollutant"], e["month"]) for e in emissions] == [("510100", "COD", "2025-03")]
+    assert emissions[0]["amount_t"] == pytest.approx(0.0432)
+    quality = client_in.get("/api/monitoring/quality?year=2025&month=3").json()["items"]
+    assert [(q["mn"], q["received"], q["cou_backwards"]) for q in quality] == [(MN, 2880, 1)]
+    assert client_in.get("/api/monitoring/quality?year=2025&month=13").status_code == 400
+    assert client_in.get("/api/monitoring/emissions?year=99999999999999999999").status_code == 400
+    # the same scope as the pages: 绵阳's operator sees none of 成都's point
+    user = get_user_model().objects.create_user("my-op", password="pw-long-enough")
+    from ecer.accounts.roles import bind_user
+
+    bind_user(user, "city_operator", "510700")
+    other = Client()
+    other.force_login(user)
+    assert other.get("/api/monitoring/emissions?year=2025").json()["items"] == []
+    assert other.get("/api/monitoring/quality?year=2025&month=3").json()["items"] == []
+    assert Group.objects.filter(name="city_operator").exists()

@@ -72,9 +72,10 @@ def units(request: HttpRequest, region: str | None = None, industry: str | None 
 # before /units/{credit_code}, which would otherwise take "import" for a code
 @router.post("/units/import", response=ImportOut)
 def import_units(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    actor = actor_from_request(request)
+    register.require_maintainer(actor)  # before the file is read
     name = file.name or "upload.xlsx"
-    data = register.read_upload(name, file.size or 0, file.read)
-    return register.import_register(data, name, actor=actor_from_request(request))
+    return register.import_register(register.read_upload(name, file.size or 0, file.read), name, actor=actor)
 
 
 @router.get("/units/{credit_code}", response=UnitDetailOut)

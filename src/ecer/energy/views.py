@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -48,20 +49,22 @@ def unit_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_register(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    try:
+        register.require_maintainer(actor)
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("Choose the register file (.xlsx) to import."))
         return redirect("energy:units")
     try:
         result = register.import_register(register.read_upload(file.name or "upload.xlsx", file.size or 0, file.read),
-                                          file.name or "upload.xlsx", actor=actor_from_request(request))
+                                          file.name or "upload.xlsx", actor=actor)
     except InputFileError as err:
         request.session["register_problems"] = [str(p) for p in err.problems[:200]] + (
             [_("… and %(n)d more") % {"n": len(err.problems) - 200}] if len(err.problems) > 200 else [])
         messages.error(request, _("Nothing was imported: %(n)d problem(s) in the file.") % {"n": len(err.problems)})
-        return redirect("energy:units")
-    except PermissionDenied as err:
-        messages.error(request, str(err))
         return redirect("energy:units")
     messages.success(request, _("Imported: %(c)d new, %(u)d updated, %(s)d unchanged; %(h)d name or region "
                                 "change(s) kept in the history.") % {

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import date as date_text
 from django.urls import reverse
 from django.utils import timezone, translation
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from ecer.monitoring.models import Device, DeviceStatus
@@ -275,3 +275,62 @@ def quarantine(request: HttpRequest) -> Any:
     monitoring.require_quarantine_access(actor)
     return [QuarantineOut(mn=q.mn, reason=q.reason, first_seen=q.first_seen, last_seen=q.last_seen,
                           packet_count=q.packet_count, last_peer=q.last_peer) for q in monitoring.quarantine(actor=actor)]
+
+
+# -- the emissions and data-quality pages' twins (roll-ups only; the same service and scope) -------------
+# Bounds as Query defaults, not Annotated aliases: the annotations are strings here (PEP 563) and
+# ninja's paginate wrapper resolves them in its own module. Out of range: 400, never a 500.
+YEAR = Query(..., ge=2000, le=2100)
+
+
+class EmissionOut(Schema):
+    key: str  # MN, enterprise id or region code, by `group`
+    name: str
+    pollutant: str
+    factor: str
+    month: str  # YYYY-MM
+    amount_t: float  # Cou where the logger sent it, else concentration × flow (docs/monitoring-analytics.md)
+    hours: int  # hours with an amount
+
+
+class QualityOut(Schema):
+    mn: str
+    enterprise: str
+    enterprise_id: int
+    region_code: str
+    point: str
+    kind: str
+    period: str  # YYYY-MM (or YYYY-MM-DD with by=day)
+    expected: int
+    received: int
+    valid: int
+    readings: int
+    transmission_rate: float
+    valid_rate: float | None
+    gap_hours: int
+    stuck_runs: int
+    negative: int
+    bad_time: int
+    zero_flow_hours: int
+    cou_backwards: int
+    unit_mismatch: int
+    unit_notes: list[str]
+    flags: dict[str, int]
+
+
+@router.get("/emissions", response=list[EmissionOut])
+@paginate(Pages)
+def emissions(request: HttpRequest, year: int = YEAR, month: int | None = Query(None, ge=1, le=12),
+              group: str = Query("enterprise", pattern="^(point|enterprise|city)$")) -> Any:
+    from ecer.services import monitoring_analytics as analytics
+
+    return analytics.emissions(actor=actor_from_request(request), year=year, month=month, group=group)
+
+
+@router.get("/quality", response=list[QualityOut])
+@paginate(Pages)
+def quality(request: HttpRequest, year: int = YEAR, month: int = Query(..., ge=1, le=12),
+            by: str = Query("month", pattern="^(month|day)$")) -> Any:
+    from ecer.services import monitoring_analytics as analytics
+
+    return analytics.quality(actor=actor_from_request(request), year=year, month=month, by=by)

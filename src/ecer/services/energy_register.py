@@ -130,6 +130,11 @@ def may_maintain(actor: Actor) -> bool:
     return actor.role in MAINTAINERS or actor.role == Role.SYSTEM
 
 
+def require_maintainer(actor: Actor) -> None:
+    """Refuse (PermissionDenied) an actor who does not maintain the register, before any file is read."""
+    require_role(actor, *MAINTAINERS)
+
+
 def read_upload(name: str, size: int, read: Any) -> bytes:
     """An uploaded register file's bytes, refused (before reading) when larger than MAX_FILE_BYTES."""
     if size > MAX_FILE_BYTES:
@@ -152,7 +157,7 @@ def import_register(data: bytes, file: str, *, actor: Actor) -> ImportResult:
     from ecer.monitoring.models import Enterprise
     from ecer.services import audit
 
-    require_role(actor, *MAINTAINERS)
+    require_maintainer(actor)
     rows = read_register(data, file)
     known = set(Region.objects.filter(code__in={r.region_code for r in rows}).values_list("code", flat=True))
     existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=[r.credit_code for r in rows])}
