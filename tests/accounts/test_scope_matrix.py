@@ -71,6 +71,7 @@ class Side:
     device: str  # MN of a device of an enterprise in the region
     token: int  # an API token of the city's operator
     unit: str = "NO-SUCH-UNIT"  # credit code of a key energy-using unit in the region
+    enterprise: int = 0  # id of the monitored enterprise of `device`
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ def in_scope(user: str | None, kind: str, side: str) -> bool:
         return user in SEES_ALL or OPERATOR.get(side) == user
     if kind == "token":  # a token is its owner's (and the province administrator's, who may revoke any)
         return user == "province" or OPERATOR.get(side) == user
-    if kind == "device" and user == "enterprise":
+    if kind in ("device", "enterprise") and user == "enterprise":
         return side == ENTERPRISE_REGION
     if kind == "run":  # plan-level: readable like the plan (its rows are cut to the scope)
         return True
@@ -113,7 +114,7 @@ class Route:
     """How to call a route for a side's record, and who may.
 
     scope: None (no record: the role alone decides), or the kind of record the URL names ("region",
-    "job", "device", "token", "run"). `who`: roles that may, given the record is in scope. A write
+    "job", "device", "enterprise", "token", "run"). `who`: roles that may, given the record is in scope. A write
     (`method` other than GET) is only sent when it must be refused."""
 
     scope: str | None
@@ -230,6 +231,10 @@ API: dict[tuple[str, str], Route] = {
     ("POST", "/api/energy/units/import"): Route(None, lambda s: "/api/energy/units/import", REGISTER_KEEPERS, "POST",
                                                 _upload),
     ("GET", "/api/monitoring/quarantine"): Route(None, lambda s: "/api/monitoring/quarantine", PROVINCE),
+    ("GET", "/api/monitoring/enterprises/{enterprise_id}/overview"): Route(
+        "enterprise", lambda s: f"/api/monitoring/enterprises/{s.enterprise}/overview", listing=True),
+    ("GET", "/api/monitoring/cities/{region_code}/overview"): Route(
+        "region", lambda s: f"/api/monitoring/cities/{s.region}/overview", ids=False, listing=True),
     ("GET", "/api/assessment/periods"): Route(None, lambda s: "/api/assessment/periods"),
     ("GET", "/api/assessment/{period}"): Route(None, lambda s: "/api/assessment/annual:2021", listing=True),
     ("GET", "/api/alarms/"): Route(None, lambda s: "/api/alarms/", listing=True),
@@ -362,6 +367,10 @@ def _energy_unit_in(region: str) -> str:
     return str(enterprise.credit_code)
 
 
+def _enterprise_of(mn: str | None) -> int:
+    return Device.objects.get(mn=mn).point.enterprise_id if mn else 0
+
+
 def _world() -> dict[str, Side]:
     seed_demo_registry()
     from ecer.masterdata.services.accounts import ensure_demo_accounts
@@ -384,12 +393,13 @@ def _world() -> dict[str, Side]:
         sides[code] = Side(code, batch.pk, obs.pk, _submission(code, "2024", OPERATOR[code], "draft"),
                            _submission(code, "2022", OPERATOR[code], "submitted"),
                            _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token,
-                           _energy_unit_in(code))
+                           _energy_unit_in(code), _enterprise_of(device))
     enterprise_device = Device.objects.filter(point__enterprise__region_code=ENTERPRISE_REGION).values_list(
         "mn", flat=True).first()
-    sides[ENTERPRISE_REGION] = Side(ENTERPRISE_REGION, 0, 0, 0, 0, 0, str(uuid.uuid4()), enterprise_device or "-", 0)
+    sides[ENTERPRISE_REGION] = Side(ENTERPRISE_REGION, 0, 0, 0, 0, 0, str(uuid.uuid4()), enterprise_device or "-", 0,
+                                    enterprise=_enterprise_of(enterprise_device))
     sides[MISSING] = Side(MISSING, 987654321, 987654321, 987654321, 987654321, 987654321, str(uuid.uuid4()),
-                          "NO-SUCH-DEVICE-MN", 987654321)
+                          "NO-SUCH-DEVICE-MN", 987654321, enterprise=987654321)
     plan = Plan.objects.get(code="sichuan-14fyp")
     run = DecompositionRun.objects.create(
         plan=plan, indicator=Indicator.objects.get(code="energy_intensity"), method="matrix", rule_version="1",
@@ -499,7 +509,7 @@ def _run_matrix(client: Client, user: str | None, sides: dict[str, Side]) -> lis
     for name, route in [*PAGES.items(), *((f"{m} {p}", r) for (m, p), r in API.items()), LOGOUT]:
         answers: dict[str, int] = {}
         for side in targets if route.scope else [sides[GY]]:
-            if (side.region == ENTERPRISE_REGION and route.scope != "device") or (
+            if (side.region == ENTERPRISE_REGION and route.scope not in ("device", "enterprise")) or (
                     side.region == MISSING and not route.ids):  # region codes are public, not ids to guess
                 continue
             ok = route.who(user) and (route.scope is None or in_scope(user, route.scope, side.region))

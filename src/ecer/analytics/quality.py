@@ -122,3 +122,39 @@ def _hourly_files(data_dir: Path, start: dt.date, end: dt.date) -> list[str]:
         if start <= day <= end:
             files.append(str(path))
     return files
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Transmission and valid-data counts of one point and month, as `quality` counts them (received on
+    the point's most complete factor; valid and readings over all factors), taken from the monthly
+    roll-up instead of the hourly files: twelve small files for a year instead of 365."""
+
+    mn: str
+    period: str  # YYYY-MM
+    expected: int
+    received: int
+    valid: int
+    readings: int
+
+    @property
+    def transmission_rate(self) -> float:
+        return min(1.0, self.received / self.expected) if self.expected else 0.0
+
+    @property
+    def valid_rate(self) -> float | None:
+        return self.valid / self.readings if self.readings else None
+
+
+def monthly_rates(monthly_rows: list[dict[str, Any]], params: AnalyticsParams | None = None) -> list[Rates]:
+    """`Rates` per (MN, month) from monthly roll-up rows (columns mn, month, n_readings, n_valid)."""
+    params = params or AnalyticsParams()
+    per: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in monthly_rows:
+        per.setdefault((r["mn"], r["month"].isoformat()[:7]), []).append(r)
+    out = []
+    for (mn, period), rows in sorted(per.items()):
+        expected = 86400 * _days_in_month(period) // params.upload_interval_s
+        out.append(Rates(mn, period, expected, max(int(r["n_readings"]) for r in rows),
+                         sum(int(r["n_valid"]) for r in rows), sum(int(r["n_readings"]) for r in rows)))
+    return out

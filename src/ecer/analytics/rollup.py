@@ -4,7 +4,8 @@ hourly(measurements)  → one row per (mn, factor, hour): real-time readings cou
                         min/avg/max of the valid ones, the logger's hourly average (2061 Avg, ZsAvg),
                         the Cou it sent, bad-time readings, cumulative values going backwards,
                         readings in a declared unit that does not convert, and the emission amount in kg
-daily(hourly)         → one row per (mn, factor, day); monthly(daily) → per (mn, factor, month)
+daily(hourly)         → one row per (mn, factor, day); monthly(daily) → per (mn, factor, month),
+                        with the part of the amount that came from Cou (`cou_kg`, `cou_hours`)
 
 Averages of longer periods are weighted by the valid readings of each hour, so a daily average is
 the average of the day's valid readings, not an average of averages. Rules and units:
@@ -123,6 +124,10 @@ def _with_amounts(agg: Any, params: AnalyticsParams) -> Any:
     )
 
 
+def _is_cou(t: Any) -> Any:
+    return ibis.coalesce(t.amount_source, "") == "cou"
+
+
 def _period(t: Any, key: str, period: Any) -> Any:
     t = t.mutate(**{key: period})
     return t.group_by(["mn", "factor", key]).aggregate(
@@ -134,6 +139,10 @@ def _period(t: Any, key: str, period: Any) -> Any:
         amount_kg=t.amount_kg.sum(),
         amount_hours=t.amount_kg.notnull().cast("int64").sum(),
         unit_note=t.unit_note.max(),
+        # the part of the amount the logger sent as Cou (the rest is concentration × flow), so a
+        # month's figure can say where it came from
+        cou_kg=t.amount_kg.sum(where=_is_cou(t)),
+        cou_hours=_n(_is_cou(t)),
     ).mutate(avg=_.sum_valid / ibis.cases((_.n_valid > 0, _.n_valid.cast("float64")), else_=ibis.null("float64")))
 
 
@@ -155,4 +164,6 @@ def monthly(daily_table: Any) -> Any:
         amount_kg=t.amount_kg.sum(),
         amount_hours=t.amount_hours.sum(),
         unit_note=t.unit_note.max(),
+        cou_kg=t.cou_kg.sum(),
+        cou_hours=t.cou_hours.sum(),
     ).mutate(avg=_.sum_valid / ibis.cases((_.n_valid > 0, _.n_valid.cast("float64")), else_=ibis.null("float64")))

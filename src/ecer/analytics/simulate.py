@@ -31,6 +31,8 @@ POINTS = {"water": ("w00000", [("w01018", 40.0), ("w21003", 3.0)], 20.0),
 @dataclass
 class Truth:
     amount_kg: dict[tuple[str, str], float] = field(default_factory=dict)  # (mn, factor) → month kg
+    cou_kg: dict[tuple[str, str], float] = field(default_factory=dict)  # the part of it sent as Cou
+    cou_hours: dict[tuple[str, str], int] = field(default_factory=dict)
     received: dict[str, int] = field(default_factory=dict)  # real-time packets per MN
     readings: dict[str, int] = field(default_factory=dict)
     valid: dict[str, int] = field(default_factory=dict)
@@ -156,6 +158,9 @@ def _hour_amounts(spec: Spec, start: dt.datetime, pollutants: list[str], means: 
         if amount is None or spec.multiplier(code) is None:  # an unconvertible unit: no amount at all
             continue
         truth.amount_kg[(spec.mn, code)] = truth.amount_kg.get((spec.mn, code), 0.0) + amount
+        if sends_cou:
+            truth.cou_kg[(spec.mn, code)] = truth.cou_kg.get((spec.mn, code), 0.0) + amount
+            truth.cou_hours[(spec.mn, code)] = truth.cou_hours.get((spec.mn, code), 0) + 1
     return rows
 
 

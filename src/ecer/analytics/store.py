@@ -39,7 +39,10 @@ from ecer.analytics import rollup
 from ecer.analytics import units as unit_rules
 from ecer.analytics.params import AnalyticsParams
 
-ROLLUP_SCHEMA_VERSION = 3  # 2: n_cou_backwards, cou_last; 3: n_unit_mismatch, unit_note
+#: 2: hourly n_cou_backwards, cou_last; 3: n_unit_mismatch, unit_note; 4: daily and monthly cou_kg,
+#: cou_hours (the Cou part of the amount). A run that finds state.json of another version recomputes
+#: every date once.
+ROLLUP_SCHEMA_VERSION = 4
 
 
 def rollup_dir(data_dir: Path) -> Path:

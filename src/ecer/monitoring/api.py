@@ -1,5 +1,5 @@
 """Monitoring API: registry with live status, the map of the points, one device's status, quarantined
-devices (read-only).
+devices, one enterprise's or city's monitoring year (read-only).
 
 Thin: the actor from the request, one call of `ecer.services.monitoring` (which applies the scope),
 the data as schemas. List endpoints are paginated (`ecer.site.pagination`). PW is never exposed.
@@ -18,8 +18,9 @@ from django.utils import timezone, translation
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from ecer.alarms.api import AlarmOut
 from ecer.monitoring.models import Device, DeviceStatus
-from ecer.services import monitoring
+from ecer.services import monitoring, monitoring_overview
 from ecer.services.actor import actor_from_request
 from ecer.site.pagination import Pages
 
@@ -334,3 +335,72 @@ def quality(request: HttpRequest, year: int = YEAR, month: int = Query(..., ge=1
     from ecer.services import monitoring_analytics as analytics
 
     return analytics.quality(actor=actor_from_request(request), year=year, month=month, by=by)
+
+
+# -- one enterprise's or city's monitoring year (the twins of /monitoring/enterprises/<id>/ and
+#    /monitoring/cities/<code>/); ecer.services.monitoring_overview applies the scope --
+class OverviewEmissionOut(Schema):
+    month: str
+    factor: str
+    pollutant: str
+    amount_t: float
+    hours: int
+    cou_t: float
+    cou_hours: int
+    source: str  # cou | concentration_x_flow | mixed
+
+
+class OverviewQualityOut(Schema):
+    key: str  # "" for the whole, else MN (enterprise) or enterprise id (city)
+    name: str
+    month: str
+    expected: int
+    received: int
+    valid: int
+    readings: int
+    transmission_rate: float | None
+    valid_rate: float | None
+
+
+class RankOut(Schema):
+    enterprise_id: int
+    name: str
+    region_code: str
+    total_t: float
+    by_pollutant: dict[str, float]
+
+
+class OverviewOut(Schema):
+    kind: str
+    key: str
+    name: str
+    region_code: str
+    region_name: str
+    year: int
+    members: list[dict[str, Any]]
+    pollutants: list[str]
+    emissions: list[OverviewEmissionOut]
+    totals: dict[str, float]
+    quality: list[OverviewQualityOut]
+    quality_by: list[OverviewQualityOut]
+    alarms: list[AlarmOut]
+    ranking: list[RankOut]
+    city_code: str | None  # the city page the user may open (None: an enterprise reporter)
+
+
+def _year(year: int | None) -> int:
+    return year or timezone.localdate().year
+
+
+@router.get("/enterprises/{enterprise_id}/overview", response=OverviewOut)
+def enterprise_overview(request: HttpRequest, enterprise_id: int, year: int | None = None) -> Any:
+    """One enterprise's year (default: this year): emissions by month and pollutant with their source,
+    transmission and valid-data rates per month (whole and per point), alarms (404 outside the scope)."""
+    return monitoring_overview.enterprise_overview(actor_from_request(request), enterprise_id, _year(year))
+
+
+@router.get("/cities/{region_code}/overview", response=OverviewOut)
+def city_overview(request: HttpRequest, region_code: str, year: int | None = None) -> Any:
+    """One city's year: as the enterprise's, rates per enterprise, and its enterprises ranked by
+    emissions (403 for a city outside the scope)."""
+    return monitoring_overview.city_overview(actor_from_request(request), region_code, _year(year))

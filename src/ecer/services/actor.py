@@ -175,13 +175,20 @@ def actor_from_request(request: Any) -> Actor:
     return actor
 
 
-def may_see_point(actor: Actor, point: Any) -> bool:
-    """The one scope rule of monitoring points: an enterprise reporter sees its enterprise's, an actor
-    bound to a region the points of enterprises in its regions, the province all."""
+def may_see_enterprise(actor: Actor, enterprise: Any) -> bool:
+    """The one scope rule of monitored enterprises: an enterprise reporter sees its own, an actor bound
+    to a region the enterprises in its regions, the province all."""
     if actor.enterprise_id is not None and not actor.sees_everything:
-        return bool(point.enterprise_id == actor.enterprise_id)
+        return bool(enterprise.pk == actor.enterprise_id)
     visible = visible_region_codes(actor)
-    return visible is None or point.enterprise.region_code in visible
+    return visible is None or enterprise.region_code in visible
+
+
+def may_see_point(actor: Actor, point: Any) -> bool:
+    """A monitoring point is seen by whoever sees its enterprise (`may_see_enterprise`)."""
+    if actor.enterprise_id is not None and not actor.sees_everything:  # no query for the enterprise
+        return bool(point.enterprise_id == actor.enterprise_id)
+    return may_see_enterprise(actor, point.enterprise)
 
 
 def actor_params(actor: Actor) -> dict[str, Any]:
