@@ -169,6 +169,8 @@ PAGES: dict[str, Route] = {
     "monitoring:rollups": Route("device", lambda s: f"/monitoring/devices/{s.device}/rollups/"),
     "monitoring:emissions": Route(None, lambda s: "/monitoring/emissions/?group=point", listing=True),
     "monitoring:quality": Route(None, lambda s: "/monitoring/quality/", listing=True),
+    "monitoring:enterprise": Route("enterprise", lambda s: f"/monitoring/enterprises/{s.enterprise}/", listing=True),
+    "monitoring:city": Route("region", lambda s: f"/monitoring/cities/{s.region}/", ids=False, listing=True),
     "jobs:job": Route("job", lambda s: f"/jobs/{s.job}/"),
     "jobs:status": Route("job", lambda s: f"/jobs/{s.job}/status/"),
     "jobs:problems": Route("job", lambda s: f"/jobs/{s.job}/problems.csv"),

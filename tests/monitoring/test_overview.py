@@ -177,7 +177,7 @@ def test_alarms_open_first_then_the_years_closed(world: dict[str, Any]) -> None:
 
 
 def test_older_rollup_files_are_rebuilt_once(month: tuple[Path, simulate.Truth], tmp_path: Path) -> None:
-    """Roll-ups written before schema 2 (no cou_kg) are redone from the whole lake by the next run."""
+    """Roll-ups of the schema before (no cou_kg) are redone from the whole lake by the next run."""
     import shutil
 
     data, _ = month
@@ -185,7 +185,7 @@ def test_older_rollup_files_are_rebuilt_once(month: tuple[Path, simulate.Truth],
     shutil.copytree(data, copy)
     state = json.loads((copy / "rollups" / "state.json").read_text())
     assert store.update(copy, now=NOW, params=PARAMS).dates == []  # up to date: nothing to do
-    (copy / "rollups" / "state.json").write_text(json.dumps({**state, "schema_version": 1}))
+    (copy / "rollups" / "state.json").write_text(json.dumps({**state, "schema_version": store.ROLLUP_SCHEMA_VERSION - 1}))
     again = store.update(copy, now=NOW, params=PARAMS)
     assert len(again.dates) == 32 and again.months == ["2025-03", "2025-04"]
     assert json.loads((copy / "rollups" / "state.json").read_text())["schema_version"] == store.ROLLUP_SCHEMA_VERSION
@@ -232,3 +232,49 @@ def test_api_twins_answer_as_the_service_under_the_same_scope(world: dict[str, A
     assert reporter.get("/api/monitoring/cities/510100/overview").status_code == 403
     assert Client().get("/api/monitoring/cities/510100/overview").status_code == 401
 
+
+# -- the pages -------------------------------------------------------------------------------------
+def test_pages_show_chart_tables_quality_and_alarms_in_chinese_and_english(world: dict[str, Any]) -> None:
+    ids = world["ids"]
+    alarm = _alarm(_mns("甲化工")[0], "open", dt.datetime(2025, 3, 9, tzinfo=dt.UTC))
+    chengdu = _login("cd", "city_operator", "510100")
+    page = chengdu.get(f"/monitoring/enterprises/{ids['甲化工']}/?year=2025")
+    assert page.status_code == 200
+    html = page.content.decode()
+    view = enterprise_overview(CHENGDU, ids["甲化工"], 2025)
+    assert html.count('<svg class="bars"') == len(view.pollutants) == 4  # one small chart per pollutant
+    assert "化学需氧量" in html and "按月排放量" in html and 'id="monthly-emissions"' in html
+    assert f"{view.totals['COD']:.4f}" in html  # the year's COD under the monthly table
+    assert 'id="quality-months"' in html and _mns("甲化工")[0] in html
+    whole = view.quality[0]
+    assert f"{int(whole.transmission_rate * 1000) / 10:.1f}%" in html
+    assert f'href="/monitoring/alarms/{alarm.pk}/"' in html and 'href="/monitoring/cities/510100/?year=2025"' in html
+    assert '<option value="2025" selected>' in html
+    city = chengdu.get("/monitoring/cities/510100/?year=2025").content.decode()
+    assert 'id="ranking"' in city and f'href="/monitoring/enterprises/{ids["乙纸业"]}/?year=2025"' in city
+    assert "丙电厂" not in city
+    assert chengdu.get(f"/monitoring/enterprises/{ids['丙电厂']}/").status_code == 404
+    assert chengdu.get("/monitoring/enterprises/987654321/").status_code == 404
+    assert chengdu.get("/monitoring/cities/510800/").status_code == 403
+    chengdu.post("/i18n/setlang/", {"language": "en"})
+    english = chengdu.get("/monitoring/cities/510100/?year=2025").content.decode()
+    assert "Emissions by month" in english and "Enterprises ranked by emissions" in english
+    assert "chemical oxygen demand" in english
+
+
+def test_list_pages_link_enterprises_and_cities(world: dict[str, Any]) -> None:
+    ids = world["ids"]
+    chengdu = _login("cd", "city_operator", "510100")
+    enterprise_link = f'href="/monitoring/enterprises/{ids["甲化工"]}/'
+    emissions = chengdu.get("/monitoring/emissions/?year=2025").content.decode()
+    assert enterprise_link in emissions
+    assert 'href="/monitoring/cities/510100/?year=2025"' in chengdu.get(
+        "/monitoring/emissions/?year=2025&group=city").content.decode()
+    quality = chengdu.get("/monitoring/quality/?year=2025&month=3").content.decode()
+    assert enterprise_link in quality and 'href="/monitoring/cities/510100/' in quality
+    points = chengdu.get("/monitoring/").content.decode()
+    assert enterprise_link in points and 'href="/monitoring/cities/510100/"' in points
+    reporter = _login("rep", "enterprise_reporter", enterprise=ids["甲化工"])
+    own = reporter.get("/monitoring/").content.decode()
+    assert enterprise_link in own and "/monitoring/cities/" not in own  # no link it may not open
+    assert "/monitoring/cities/" not in reporter.get(f"/monitoring/enterprises/{ids['甲化工']}/").content.decode()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,11 +17,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ecer.monitoring.charts import trend_svg
-from ecer.services import monitoring
+from ecer.monitoring.charts import bars_svg, trend_svg
+from ecer.services import monitoring, monitoring_overview
 from ecer.services import monitoring_analytics as analytics
 from ecer.services.actor import PermissionDenied, actor_from_request
-from ecer.services.errors import NotFound
+from ecer.services.errors import InvalidRequest, NotFound
 
 
 def _context(result: Any) -> dict[str, Any]:
@@ -42,7 +43,8 @@ def point_list(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/point_list.html", {
         **_context(page), "f_city": get.get("city", ""), "f_enterprise": enterprise, "f_kind": get.get("kind", ""),
         "f_status": get.get("status", ""), "city_options": [(c, page.region_names.get(c, c)) for c in page.cities],
-        "point_map": point_map, "map_chart": map_chart(point_map)})
+        "point_map": point_map, "map_chart": map_chart(point_map),
+        "may_open_cities": monitoring_overview.may_open_cities(actor_from_request(request))})
 
 
 #: Marker colour and shape per status: the shape too, so colour is never the only signal.
@@ -136,13 +138,69 @@ def emissions(request: HttpRequest) -> HttpResponse:
     year, month = _int(request, "year", today.year), _int(request, "month", 0) or None
     group = request.GET.get("group", "enterprise")
     group = group if group in ("enterprise", "city", "point") else "enterprise"
-    rows = analytics.emissions(actor=actor_from_request(request), year=year, month=month, group=group)
-    return render(request, "monitoring/emissions.html", {"rows": rows, "year": year, "month": month, "group": group})
+    actor = actor_from_request(request)
+    rows = analytics.emissions(actor=actor, year=year, month=month, group=group)
+    return render(request, "monitoring/emissions.html", {"rows": rows, "year": year, "month": month, "group": group,
+                                                         "may_open_cities": monitoring_overview.may_open_cities(actor)})
 
 
 @login_required
 def quality(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, month = _int(request, "year", today.year), _int(request, "month", today.month)
-    rows = analytics.quality(actor=actor_from_request(request), year=year, month=month)
-    return render(request, "monitoring/quality.html", {"rows": rows, "year": year, "month": month})
+    actor = actor_from_request(request)
+    rows = analytics.quality(actor=actor, year=year, month=month)
+    return render(request, "monitoring/quality.html", {"rows": rows, "year": year, "month": month,
+                                                       "may_open_cities": monitoring_overview.may_open_cities(actor)})
+
+
+# -- one enterprise's or city's monitoring year (ecer.services.monitoring_overview) --
+def _year(request: HttpRequest) -> int:
+    year = _int(request, "year", timezone.localdate().year)
+    return year if year in monitoring_overview.YEARS else timezone.localdate().year
+
+
+def _overview_page(request: HttpRequest, view: monitoring_overview.Overview) -> HttpResponse:
+    from ecer.monitoring.templatetags.monitoring_labels import factor_name
+
+    months = [f"{view.year}-{m:02d}" for m in range(1, 13)]
+    cells = {(e.month, e.pollutant): e for e in view.emissions}
+    factors = list(dict.fromkeys((e.pollutant, e.factor) for e in sorted(
+        view.emissions, key=lambda e: view.pollutants.index(e.pollutant))))
+    charts = []
+    for pollutant, factor in factors:
+        bars = [(m, cells[(m, pollutant)].amount_t if (m, pollutant) in cells else None,
+                 cells[(m, pollutant)].cou_t if (m, pollutant) in cells else 0.0) for m in months]
+        charts.append({"pollutant": pollutant, "svg": mark_safe(bars_svg(bars, factor_name(factor)))})  # noqa: S308
+    table = [{"month": m, "cells": [cells.get((m, p)) for p, _ in factors]}
+             for m in months if any((m, p) in cells for p, _ in factors)]
+    # quality per point / enterprise as one row each, one cell per month of the whole's table
+    quality_months = [q.month for q in view.quality]
+    by_unit: dict[str, dict[str, Any]] = {}
+    for q in view.quality_by:
+        by_unit.setdefault(q.key, {"key": q.key, "name": q.name, "months": {}})["months"][q.month] = q
+    quality_rows = [{**u, "cells": [u["months"].get(m) for m in quality_months]} for u in by_unit.values()]
+    today = timezone.localdate().year
+    return render(request, "monitoring/overview.html", {
+        "o": view, "factors": factors, "charts": charts, "table": table, "quality_rows": quality_rows,
+        "years": list(range(today, today - 6, -1))})
+
+
+@login_required
+def enterprise_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        view = monitoring_overview.enterprise_overview(actor_from_request(request), pk, _year(request), lang=_lang())
+    except NotFound as err:  # outside the scope answers like a missing id
+        raise Http404(str(err)) from err
+    return _overview_page(request, view)
+
+
+@login_required
+def city_overview(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        view = monitoring_overview.city_overview(actor_from_request(request), code, _year(request), lang=_lang())
+    except PermissionDenied as err:  # a region code outside the scope: refused (codes are public)
+        raise DjangoPermissionDenied(str(err)) from err
+    except (NotFound, InvalidRequest) as err:
+        raise Http404(str(err)) from err
+    return _overview_page(request, view)

@@ -8,6 +8,7 @@ shown as it is rather than hidden.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django import template
 from django.utils import timezone
@@ -61,3 +62,18 @@ def ago(moment: dt.datetime | None) -> str:
     if seconds < 60:
         return ngettext("%(n)d second ago", "%(n)d seconds ago", seconds) % {"n": seconds}
     return gettext("%(ago)s ago") % {"ago": timesince(moment)}
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """0.9734 → 97.3% (one decimal: a rate of 99.96% must not read as 100%); None → —."""
+    if rate is None:
+        return "—"
+    return f"{math.floor(rate * 1000) / 10:.1f}%"
+
+
+@register.filter
+def city_of(region_code: str) -> str:
+    """The city (市/州) code of a region code: 510104 → 510100 (a county's city; as the point list's
+    city filter and the city page take it)."""
+    return f"{str(region_code)[:4]}00"
