@@ -48,7 +48,7 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, simulate.Trut
         lake.write([r for s in SPECS for r in simulate.future_rows(s, NOW, truth)], len(MONTH) + 1)
     finally:
         lake.close()
-    store.update(data, now=NOW, params=PARAMS)
+    store.update(data, now=NOW, params=PARAMS, units=simulate.declarations(SPECS))
     return data, truth
 
 
@@ -90,7 +90,8 @@ def test_enterprise_year_equals_the_ground_truth_and_the_other_readers(world: di
     assert {e.month for e in view.emissions} == {"2025-03"}  # April holds only bad-time readings: no amount
     got = {e.pollutant: e.amount_t for e in view.emissions}
     want = _expected_t(truth, mns, truth.amount_kg)
-    assert got.keys() == want.keys() == {"COD", "NH3-N", "NOx", "SO2"}
+    # no NOx: the air logger declares it in mg/L, a unit that does not convert (counted, never summed)
+    assert got.keys() == want.keys() == {"COD", "NH3-N", "SO2"}
     for pollutant, t in want.items():
         assert got[pollutant] == pytest.approx(t, rel=1e-9) and view.totals[pollutant] == pytest.approx(t, rel=1e-9)
     cou = _expected_t(truth, mns, truth.cou_kg)
@@ -184,9 +185,9 @@ def test_older_rollup_files_are_rebuilt_once(month: tuple[Path, simulate.Truth],
     copy = tmp_path / "copy"
     shutil.copytree(data, copy)
     state = json.loads((copy / "rollups" / "state.json").read_text())
-    assert store.update(copy, now=NOW, params=PARAMS).dates == []  # up to date: nothing to do
+    assert store.update(copy, now=NOW, params=PARAMS, units=simulate.declarations(SPECS)).dates == []  # up to date: nothing to do
     (copy / "rollups" / "state.json").write_text(json.dumps({**state, "schema_version": store.ROLLUP_SCHEMA_VERSION - 1}))
-    again = store.update(copy, now=NOW, params=PARAMS)
+    again = store.update(copy, now=NOW, params=PARAMS, units=simulate.declarations(SPECS))
     assert len(again.dates) == 32 and again.months == ["2025-03", "2025-04"]
     assert json.loads((copy / "rollups" / "state.json").read_text())["schema_version"] == store.ROLLUP_SCHEMA_VERSION
 
@@ -242,7 +243,7 @@ def test_pages_show_chart_tables_quality_and_alarms_in_chinese_and_english(world
     assert page.status_code == 200
     html = page.content.decode()
     view = enterprise_overview(CHENGDU, ids["甲化工"], 2025)
-    assert html.count('<svg class="bars"') == len(view.pollutants) == 4  # one small chart per pollutant
+    assert html.count('<svg class="bars"') == len(view.pollutants) == 3  # one small chart per pollutant
     assert "化学需氧量" in html and "按月排放量" in html and 'id="monthly-emissions"' in html
     assert f"{view.totals['COD']:.4f}" in html  # the year's COD under the monthly table
     assert 'id="quality-months"' in html and _mns("甲化工")[0] in html
