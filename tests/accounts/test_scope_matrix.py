@@ -232,6 +232,13 @@ API: dict[tuple[str, str], Route] = {
     ("GET", "/api/energy/units/{credit_code}"): Route("region", lambda s: f"/api/energy/units/{s.unit}"),
     ("POST", "/api/energy/units/import"): Route(None, lambda s: "/api/energy/units/import", REGISTER_KEEPERS, "POST",
                                                 _upload),
+    # meter uploads take an upload token (or an enterprise reporter's API token) for the enterprise
+    # itself; a browser session of any role, and any other enterprise's code, are refused
+    ("POST", "/api/energy/uploads"): Route("region", lambda s: "/api/energy/uploads", NOBODY, "POST",
+                                          lambda s: {"enterprise": s.unit, "upload_id": "matrix-1", "readings": [
+                                              {"point": "P1", "timestamp": "2025-03-01T00:15:00+08:00",
+                                               "value": 1.0, "kind": "interval", "energy_type": "electricity",
+                                               "unit": "kwh"}]}, True, ids=False),
     ("GET", "/api/monitoring/quarantine"): Route(None, lambda s: "/api/monitoring/quarantine", PROVINCE),
     ("GET", "/api/monitoring/enterprises/{enterprise_id}/overview"): Route(
         "enterprise", lambda s: f"/api/monitoring/enterprises/{s.enterprise}/overview", listing=True),
