@@ -23,6 +23,7 @@ LAYERS = {
     "ecer.gateway.lake": 1, "ecer.gateway.segments": 1,
     "ecer.analytics": 1,  # roll-ups over the lake (no Django), read by the monitoring services
     "ecer.alarms": 1,  # stored alarms; ecer.alarms.detect is pure (no Django)
+    "ecer.tasks": 1,  # task tracking of the plan (models); pages/api are adapters
     "ecer.energy": 1,  # the key energy-using units register (models); pages/api are adapters
     "ecer.reports": 1,  # report documents and their renderers (Word, PDF, Excel; no Django); views/api are adapters
     "ecer.services": 2,

@@ -19,8 +19,10 @@ def test_role_names_are_the_actor_roles() -> None:
 @pytest.mark.django_db
 def test_each_demo_account_gets_its_role_and_scope() -> None:
     from ecer.masterdata.models import Region
+    from ecer.masterdata.services.plans import load_plan_into_db
 
     load_catalogs()
+    load_plan_into_db("sichuan-14fyp")  # its departments: the demo department account is bound to one
     Region.objects.get(code="510800").add_child(code="510802", name_zh="利州区", level="county")  # a county
     seed_demo_registry()
     ensure_demo_accounts()
@@ -39,5 +41,8 @@ def test_each_demo_account_gets_its_role_and_scope() -> None:
     reporter = actors["enterprise"]
     assert reporter.role == Role.ENTERPRISE_REPORTER and reporter.enterprise_id is not None
     assert reporter.region_codes == frozenset() and reporter.region_code == "510700"
+    dept = actors["dept-ndrc"]
+    assert dept.role == Role.DEPARTMENT and dept.department_code == "drc"
+    assert dept.region_codes == frozenset() and dept.region_code is None
     only_province_staff = {u.username for u in users.filter(is_staff=True)}
     assert only_province_staff == {"province"}

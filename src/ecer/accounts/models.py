@@ -1,4 +1,5 @@
-"""The enterprise an enterprise reporter is bound to, and API tokens for machine clients."""
+"""The enterprise an enterprise reporter is bound to, the department a department user is bound to,
+and API tokens for machine clients."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ class EnterpriseBinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.enterprise}"
+
+
+class DepartmentBinding(models.Model):
+    """Which plan department (省直部门, e.g. 省发展改革委) a department user reports for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ecer_department")
+    department = models.ForeignKey("masterdata.Department", on_delete=models.CASCADE, related_name="users")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.department}"
 
 
 class ApiToken(models.Model):

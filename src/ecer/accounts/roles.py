@@ -22,9 +22,10 @@ ROLE_CITY_OPERATOR = "city_operator"  # 市(州)填报员: submits its own regio
 ROLE_CITY_REVIEWER = "city_reviewer"  # 市(州)审核员: checks its region's submissions first
 ROLE_ENTERPRISE_REPORTER = "enterprise_reporter"  # 企业填报员: its own enterprise's reports
 ROLE_AUDITOR = "auditor"  # 审计/只读: reads everything, changes nothing
+ROLE_DEPARTMENT = "department"  # 省直部门: reports on the plan's tasks it leads or co-leads
 ROLE_CITY_STAFF = "city_staff"  # the group of city users before the roles above; read as city_operator
 ROLES = (ROLE_PROVINCE_ADMIN, ROLE_PROVINCE_REVIEWER, ROLE_CITY_OPERATOR, ROLE_CITY_REVIEWER,
-         ROLE_ENTERPRISE_REPORTER, ROLE_AUDITOR)
+         ROLE_ENTERPRISE_REPORTER, ROLE_AUDITOR, ROLE_DEPARTMENT)
 ROLE_APPS = ("masterdata", "monitoring")
 #: Roles whose users may open the Django admin (its permissions are not region-scoped).
 STAFF_ROLES = frozenset({ROLE_PROVINCE_ADMIN})
@@ -39,6 +40,7 @@ class DemoAccount:
     label_zh: str
     label_en: str
     enterprise_credit_code: str | None = None  # enterprise reporters: the enterprise they report for
+    department_code: str | None = None  # departments: the plan department (plan file code) they report for
 
 
 DEMO_ACCOUNTS = (
@@ -53,6 +55,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("enterprise", "demo-enterprise", ROLE_ENTERPRISE_REPORTER, None, "企业填报员（示例 绵阳某化工）",
                 "enterprise reporter (illustrative Mianyang chemical works)", "91510700MADEM0002X"),
     DemoAccount("auditor", "demo-auditor", ROLE_AUDITOR, None, "审计（只读）", "auditor (read-only)"),
+    DemoAccount("dept-ndrc", "demo-dept-ndrc", ROLE_DEPARTMENT, None, "省发展改革委（省直部门）",
+                "Development and Reform Commission (provincial department)", department_code="drc"),
 )
 
 
@@ -69,6 +73,7 @@ def ensure_roles() -> dict[str, Group]:
         ROLE_CITY_REVIEWER: view,
         ROLE_ENTERPRISE_REPORTER: [],
         ROLE_AUDITOR: view,
+        ROLE_DEPARTMENT: [],  # no admin: its task reports go through the services only
     }
     groups = {}
     for name, group_perms in wanted.items():
@@ -78,12 +83,16 @@ def ensure_roles() -> dict[str, Group]:
     return groups
 
 
-def bind_user(user: object, role: str, region_code: str | None, enterprise_credit_code: str | None = None) -> None:
-    """Give `user` its role (group) and bind it to its region, and enterprise for enterprise reporters.
+def bind_user(user: object, role: str, region_code: str | None, enterprise_credit_code: str | None = None,
+              department_code: str | None = None) -> None:
+    """Give `user` its role (group) and bind it to its region, its enterprise (enterprise reporters) or
+    its plan department (departments, 省直部门).
 
     An enterprise that is not (yet) registered leaves the user unbound to any enterprise: it then
-    sees no enterprise's data."""
-    from ecer.accounts.models import EnterpriseBinding
+    sees no enterprise's data; likewise a department that is not loaded (no plan yet) leaves a
+    department user answering for no task."""
+    from ecer.accounts.models import DepartmentBinding, EnterpriseBinding
+    from ecer.masterdata.models import Department
     from ecer.monitoring.models import Enterprise
 
     groups = ensure_roles()
@@ -96,6 +105,11 @@ def bind_user(user: object, role: str, region_code: str | None, enterprise_credi
         EnterpriseBinding.objects.filter(user=user).delete()
     else:
         EnterpriseBinding.objects.update_or_create(user=user, defaults={"enterprise": enterprise})
+    department = Department.objects.filter(code=department_code).first() if department_code else None
+    if department is None:
+        DepartmentBinding.objects.filter(user=user).delete()
+    else:
+        DepartmentBinding.objects.update_or_create(user=user, defaults={"department": department})
 
 
 def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
@@ -113,5 +127,5 @@ def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
             user.first_name = acc.label_zh
             user.is_staff = acc.role in STAFF_ROLES  # may open /admin/ within its permissions
             user.save()
-            bind_user(user, acc.role, acc.region_code, acc.enterprise_credit_code)
+            bind_user(user, acc.role, acc.region_code, acc.enterprise_credit_code, acc.department_code)
     return DEMO_ACCOUNTS

@@ -26,6 +26,7 @@ COMMANDS = [
     ("ecer.cli.monitoring", "monitoring"),
     ("ecer.cli.report", "report"),
     ("ecer.cli.energy", "energy"),
+    ("ecer.cli.tasks", "tasks"),
 ]
 
 

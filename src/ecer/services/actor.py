@@ -15,7 +15,7 @@ from typing import Any
 
 
 class Role(StrEnum):
-    """The platform's roles (角色). Each is bound to a region or an enterprise."""
+    """The platform's roles (角色). Each is bound to a region, an enterprise or (省直部门) a department."""
 
     PROVINCE_ADMIN = "province_admin"  # 省级管理员
     PROVINCE_REVIEWER = "province_reviewer"  # 省级审核员
@@ -23,6 +23,7 @@ class Role(StrEnum):
     CITY_REVIEWER = "city_reviewer"  # 市(州)审核员
     ENTERPRISE_REPORTER = "enterprise_reporter"  # 企业填报员
     AUDITOR = "auditor"  # 审计（只读）
+    DEPARTMENT = "department"  # 省直部门: a provincial department, bound to a plan department code
     SYSTEM = "system"  # the platform itself: demo set-up, scheduled jobs; never a person
 
 
@@ -51,6 +52,7 @@ class Actor:
     enterprise_id: int | None = None
     user_id: int | None = None
     source: str | None = None
+    department_code: str | None = None  # Role.DEPARTMENT: the plan department it reports for
 
     @property
     def sees_everything(self) -> bool:
@@ -128,8 +130,9 @@ def actor_for_user(user: Any) -> Actor:
 
     A superuser acts as province administrator. A user with no role group gets the narrowest role.
     An enterprise reporter is bound to its enterprise only: its region scope stays empty, so it reads
-    no region's statistics."""
-    from ecer.accounts.models import EnterpriseBinding
+    no region's statistics. A department (省直部门) is bound to its plan department only, likewise with
+    an empty region scope: it reads the plan's tasks it answers for, no city's statistics."""
+    from ecer.accounts.models import DepartmentBinding, EnterpriseBinding
     from ecer.masterdata.models import Region, UserProfile
 
     names = set(user.groups.values_list("name", flat=True))
@@ -145,11 +148,16 @@ def actor_for_user(user: Any) -> Actor:
     region = profile.region if profile else None
     binding = EnterpriseBinding.objects.filter(user=user).select_related("enterprise").first()
     codes: frozenset[str] = frozenset()
-    if region is not None and role != Role.ENTERPRISE_REPORTER:
+    if region is not None and role not in (Role.ENTERPRISE_REPORTER, Role.DEPARTMENT):
         codes = frozenset(Region.objects.get_tree(region).values_list("code", flat=True))
     region_code = region.code if region else None
     if role == Role.ENTERPRISE_REPORTER:
         region_code = binding.enterprise.region_code if binding else None
+    department = None
+    if role == Role.DEPARTMENT:
+        region_code = None
+        dept = DepartmentBinding.objects.filter(user=user).select_related("department").first()
+        department = dept.department.code if dept else None
     return Actor(
         username=user.get_username(),
         role=role,
@@ -157,6 +165,7 @@ def actor_for_user(user: Any) -> Actor:
         region_codes=codes,
         enterprise_id=binding.enterprise_id if binding and role == Role.ENTERPRISE_REPORTER else None,
         user_id=user.pk,
+        department_code=department,
     )
 
 
@@ -194,10 +203,12 @@ def may_see_point(actor: Actor, point: Any) -> bool:
 def actor_params(actor: Actor) -> dict[str, Any]:
     """The actor as a background job stores it (JSON), so the worker acts with the same role and scope."""
     return {"username": actor.username, "role": str(actor.role), "region_code": actor.region_code,
-            "region_codes": sorted(actor.region_codes), "user_id": actor.user_id}
+            "region_codes": sorted(actor.region_codes), "user_id": actor.user_id,
+            "department_code": actor.department_code}
 
 
 def actor_from_params(params: Mapping[str, Any]) -> Actor:
     """The actor a job was started by, back from `actor_params`."""
     return Actor(username=params["username"], role=Role(params["role"]), region_code=params.get("region_code"),
-                 region_codes=frozenset(params.get("region_codes") or ()), user_id=params.get("user_id"))
+                 region_codes=frozenset(params.get("region_codes") or ()), user_id=params.get("user_id"),
+                 department_code=params.get("department_code"))

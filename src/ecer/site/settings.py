@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ecer.alarms",
     "ecer.reports",
     "ecer.energy",
+    "ecer.tasks",
 ]
 
 MIDDLEWARE = [

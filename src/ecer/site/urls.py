@@ -17,5 +17,6 @@ urlpatterns = [
     path("collection/", include("ecer.collection.urls")),
     path("reports/", include("ecer.reports.urls")),
     path("energy/", include("ecer.energy.urls")),
+    path("tasks/", include("ecer.tasks.urls")),
     path("", include("ecer.web.urls")),
 ]
