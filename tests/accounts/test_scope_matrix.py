@@ -50,7 +50,7 @@ GY, CD = "510800", "510100"
 ENTERPRISE_REGION = "510700"  # the demo enterprise reporter's enterprise is registered there
 ROLE = {"province": "province_admin", "province-reviewer": "province_reviewer", "guangyuan": "city_operator",
         "guangyuan-reviewer": "city_reviewer", "chengdu": "city_operator", "enterprise": "enterprise_reporter",
-        "auditor": "auditor", None: "anonymous"}
+        "auditor": "auditor", "dept-ndrc": "department", None: "anonymous"}
 USERS = list(ROLE)
 HOME = {"guangyuan": GY, "guangyuan-reviewer": GY, "chengdu": CD}
 SEES_ALL = {"province", "province-reviewer", "auditor"}
@@ -106,7 +106,10 @@ QUEUE_READERS = role_is("province_admin", "province_reviewer", "auditor", "city_
 AUDIT_READERS = role_is("province_admin", "auditor")
 PROVINCE = role_is("province_admin", "province_reviewer", "auditor")
 REGISTER_KEEPERS = role_is("province_admin", "city_operator")
-JOB_STARTERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer", "enterprise_reporter")
+TASK_READERS = role_is("province_admin", "province_reviewer", "auditor", "department")
+DEPARTMENTS = role_is("department")
+JOB_STARTERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer", "enterprise_reporter",
+                       "department")  # a report is cut to the actor's scope: empty for an enterprise or a department
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,14 @@ PAGES: dict[str, Route] = {
     "energy:export": Route(None, lambda s: "/energy/units/export.xlsx"),
     "energy:template": Route(None, lambda s: "/energy/units/template.xlsx"),
     "energy:import": Route(None, lambda s: "/energy/units/import/", REGISTER_KEEPERS, "POST", _upload),
+    # task tracking: a task that dept-ndrc (省发展改革委) leads; other departments' tasks: tests/tasks
+    "tasks:list": Route(None, lambda s: "/tasks/", TASK_READERS),
+    "tasks:detail": Route(None, lambda s: f"/tasks/{TASK['drc']}/", TASK_READERS),
+    "tasks:report": Route(None, lambda s: f"/tasks/{TASK['drc']}/report/", DEPARTMENTS, "POST",
+                          lambda s: {"year": "2024", "status": "on_track"}),
+    "tasks:score": Route(None, lambda s: f"/tasks/{TASK['drc']}/score/", REVIEWERS, "POST",
+                         lambda s: {"year": "2024", "region": GY, "points": "1"}),
+    "tasks:evidence": Route(None, lambda s: f"/tasks/evidence/{GUESS}/", NOBODY),
     "collection:todo": Route(None, lambda s: "/collection/", listing=True),
     "collection:queue": Route(None, lambda s: "/collection/review/", QUEUE_READERS, listing=True),
     "collection:start": Route("region", lambda s: "/collection/start/", OPERATORS, "POST",
@@ -239,6 +250,15 @@ API: dict[tuple[str, str], Route] = {
                                               {"point": "P1", "timestamp": "2025-03-01T00:15:00+08:00",
                                                "value": 1.0, "kind": "interval", "energy_type": "electricity",
                                                "unit": "kwh"}]}, True, ids=False),
+    ("GET", "/api/tasks/"): Route(None, lambda s: "/api/tasks/", TASK_READERS),
+    ("GET", "/api/tasks/{task_id}"): Route(None, lambda s: f"/api/tasks/{TASK['drc']}", TASK_READERS),
+    ("GET", "/api/tasks/evidence/{evidence_id}"): Route(None, lambda s: f"/api/tasks/evidence/{GUESS}", NOBODY),
+    ("POST", "/api/tasks/{task_id}/years/{year}/report"): Route(
+        None, lambda s: f"/api/tasks/{TASK['drc']}/years/2024/report", DEPARTMENTS, "POST",
+        lambda s: {"status": "on_track"}),
+    ("POST", "/api/tasks/{task_id}/years/{year}/score"): Route(
+        None, lambda s: f"/api/tasks/{TASK['drc']}/years/2024/score", REVIEWERS, "POST",
+        lambda s: {"region": GY, "points": 1}, True),
     ("GET", "/api/monitoring/quarantine"): Route(None, lambda s: "/api/monitoring/quarantine", PROVINCE),
     ("GET", "/api/monitoring/enterprises/{enterprise_id}/overview"): Route(
         "enterprise", lambda s: f"/api/monitoring/enterprises/{s.enterprise}/overview", listing=True),
@@ -291,6 +311,7 @@ CROSS: dict[str, Callable[[Side, Side], str]] = {
     "diff against": lambda own, other: f"/api/collection/submissions/{own.approved}/diff?against={other.approved}",
 }
 
+TASK: dict[str, int] = {}  # a plan task led by 省发展改革委 (drc), the demo department's
 RUN: dict[str, int] = {}  # decomposition runs are plan-level: one run, readable by every logged-in user
 
 
@@ -415,6 +436,7 @@ def _world() -> dict[str, Side]:
         outputs={"allocations": [{"region_code": GY, "target": 14.0}, {"region_code": CD, "target": 15.0}]},
         inputs=[], data_source="matrix", fingerprint="0" * 64)
     RUN.update({GY: run.pk, CD: run.pk, ENTERPRISE_REGION: run.pk, MISSING: 987654321})
+    TASK["drc"] = plan.tasks.get(code="charging_and_hydrogen_corridors").pk
     return sides
 
 

@@ -80,7 +80,9 @@ def report(request: HttpRequest, task_id: int) -> HttpResponse:
                    evidence_title=post.get("evidence_title", ""), upload=upload, url=post.get("url", ""))
     except NotFound as err:
         raise Http404(str(err)) from err
-    except (PermissionDenied, ServiceError) as err:
+    except PermissionDenied as err:
+        return render(request, "tasks/task_list.html", {"denied": str(err)}, status=403)
+    except ServiceError as err:
         messages.error(request, str(err))
     else:
         messages.success(request, _("Report of %(year)d saved.") % {"year": year})
@@ -100,7 +102,9 @@ def score(request: HttpRequest, task_id: int) -> HttpResponse:
         svc.score(task_id, year, actor=actor, region=post.get("region", ""), points=points, note=post.get("note", ""))
     except NotFound as err:
         raise Http404(str(err)) from err
-    except (PermissionDenied, ServiceError) as err:
+    except PermissionDenied as err:
+        return render(request, "tasks/task_list.html", {"denied": str(err)}, status=403)
+    except ServiceError as err:
         messages.error(request, str(err))
     else:
         messages.success(request, _("Score of %(year)d saved.") % {"year": year})
