@@ -215,26 +215,11 @@ def _peak_rss_mib() -> float:
 def run_child(kind: str, kw: dict[str, Any]) -> dict[str, Any]:
     if kind == "rollup":
         return _child_rollup(**kw)
-    if kind == "hourly":
-        return _child_hourly(**kw)
     if kind == "postgres":
         return _child_postgres(**kw)
     if kind == "pandas":
         return _child_pandas(**kw)
     raise SystemExit(f"unknown child {kind}")
-
-
-def _child_hourly(files: list[str], which: str, now: str = "2025-07-15T00:00:00") -> dict[str, Any]:
-    """One date's hourly roll-up alone, by the current two-stage expression or the former single pass."""
-    from ecer.analytics import rollup, store
-    from ecer.analytics.params import AnalyticsParams
-
-    engine = store.Engine()
-    fn = rollup.hourly if which == "two-stage" else rollup.hourly_single_pass
-    started, cpu = time.perf_counter(), time.process_time()
-    table = engine.to_arrow(fn(engine.read(files), dt.datetime.fromisoformat(now), AnalyticsParams()))
-    return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
-            "rows": table.num_rows, "peak_rss_mib": _peak_rss_mib()}
 
 
 def _child_rollup(data_dir: str, dates: list[str] | None = None, now: str = "2025-07-15T00:00:00") -> dict[str, Any]:
@@ -385,12 +370,6 @@ def bench_monthly(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"points": points, "days": days, "rows": n_rows, "bytes": lake_bytes(data_dir),
                            "generation": gen, "duckdb": run, "monthly_rows": monthly[0] if monthly else 0,
                            "threads": con.execute("SELECT current_setting('threads')").fetchone()[0]}  # type: ignore[index]
-    # the former single-pass hourly expression against the current one, on the first date
-    first = str(data_dir / "lake" / "measurements" / f"date={dates[0].isoformat()}" / f"day-bench{points}.parquet")
-    from ecer.analytics import rollup
-
-    if hasattr(rollup, "hourly_single_pass"):
-        out["hourly_first_date"] = {w: child("hourly", files=[first], which=w) for w in ("single-pass", "two-stage")}
     # baselines on a sample: the first sample_points points, all days
     sample_points = min(args.sample_points, points)
     sample_dir = args.data_dir / f"sample-{sample_points}of{points}p-{days}d"
@@ -423,13 +402,16 @@ REALTIME_30S = [(1.0, 30)]
 def _timed_new_day(data_dir: Path, history: list[dt.date], new: dt.date, points: int) -> dict[str, Any]:
     """Roll-ups of `history` up to date; then `new` arrives (its change-log entry) and the store's
     incremental path (store.update without dates) is timed in a fresh process."""
+    import pyarrow.parquet as pq
+
     from ecer.analytics import store
 
     siblings = tuple(p for p in data_dir.parent.glob(f"incremental-{points}p-*") if p != data_dir)
     make_lake(data_dir, [*history, new], points, REALTIME_30S, share=siblings)
     db = sqlite3.connect(data_dir / "lake" / "index.sqlite", isolation_level=None)
     try:  # the new day "arrives" after the history is rolled up: its change-log entry is written then
-        rows = lake_rows(data_dir, [new])
+        rows = sum(pq.read_metadata(data_dir / "lake" / "measurements" / n).num_rows
+                   for (n,) in db.execute("SELECT name FROM parts WHERE name LIKE ?", (f"date={new.isoformat()}/%",)))
         db.execute("DELETE FROM changes WHERE date = ?", (new.isoformat(),))
         shutil.rmtree(data_dir / "rollups", ignore_errors=True)
         store.update(data_dir, now=dt.datetime(2025, 7, 15))  # the history, by the change-log path
@@ -529,12 +511,7 @@ def render(figures: dict[str, Any], command: str) -> str:
             p = f["pandas"]
             lines.append(f"| pandas (read + group-bys) | {p['rows']:,} | {_s(p['seconds'])} | — | "
                          f"{_s(p['extrapolated_seconds'])} | {p['peak_rss_mib']:,.0f} MiB |")
-        h = f.get("hourly_first_date") or {}
-        one, two = h.get("single-pass"), h.get("two-stage")
-        lines += [""] if not (one and two) else ["", f"Hourly roll-up of the first date alone ({f['rows'] // f['days']:,} readings), the current "
-                  "two-stage expression against the former single aggregation, same run: "
-                  f"{_s(two['seconds'])} wall / {_s(two['cpu_seconds'])} CPU against {_s(one['seconds'])} wall / "
-                  f"{_s(one['cpu_seconds'])} CPU ({one['cpu_seconds'] / two['cpu_seconds']:.1f}× less CPU).", ""]
+        lines.append("")
     if "incremental" in figures:
         f = figures["incremental"]
         lines += [f"**Incremental roll-up of one new day**: {f['points']:,} points, real-time every 30 s plus "
