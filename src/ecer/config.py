@@ -44,6 +44,8 @@ ENV_ALARM_MIN_VALID_PERCENT = "ECER_ALARM_MIN_VALID_PERCENT"
 ENV_ROLLUP_INTERVAL_MINUTES = "ECER_ROLLUP_INTERVAL_MINUTES"  # recurring jobs (ecer.services.schedule)
 # the device page (/monitoring/devices/<MN>/) fetches its live values this often (read in ecer.site.settings)
 ENV_DEVICE_REFRESH_SECONDS = "ECER_DEVICE_REFRESH_SECONDS"
+# energy monitoring: the coal rate of thermal power supply (kgce/kWh) for years the catalog leaves open
+ENV_COAL_RATES = "ECER_COAL_RATES"
 ENV_EMAIL_HOST = "ECER_EMAIL_HOST"
 ENV_EMAIL_PORT = "ECER_EMAIL_PORT"
 ENV_EMAIL_USER = "ECER_EMAIL_USER"
@@ -58,7 +60,8 @@ DOCUMENTED_VARIABLES = (ENV_DATA_DIR, ENV_DATABASE_URL, ENV_SECRET_KEY, ENV_DEBU
                         ENV_TOTP, ENV_DEVICE_SECRET_ITERATIONS, ENV_PURE_CODEC, ENV_ALARM_OFFLINE_MINUTES,
                         ENV_ALARM_MIN_TRANSMISSION_PERCENT, ENV_ALARM_MIN_VALID_PERCENT, ENV_EMAIL_HOST,
                         ENV_EMAIL_PORT, ENV_EMAIL_USER, ENV_EMAIL_PASSWORD, ENV_EMAIL_TLS, ENV_EMAIL_FROM,
-                        ENV_ASSESSMENT_MEASURES_DIR, ENV_ROLLUP_INTERVAL_MINUTES, ENV_DEVICE_REFRESH_SECONDS)
+                        ENV_ASSESSMENT_MEASURES_DIR, ENV_ROLLUP_INTERVAL_MINUTES, ENV_DEVICE_REFRESH_SECONDS,
+                        ENV_COAL_RATES)
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -145,6 +148,23 @@ def integer(name: str, default: int, minimum: int, maximum: int) -> int:
     if not minimum <= value <= maximum:
         raise ConfigError(f"{name}={value}: expected {minimum} to {maximum}")
     return value
+
+
+def coal_rates() -> dict[int, float]:
+    """`ECER_COAL_RATES=2024:0.3010,2025:0.2995`: year → configured coal rate of thermal power supply in
+    kgce/kWh, for the coal-equivalent basis (等价值) of electricity where energy_factors.csv has no row."""
+    raw = os.environ.get(ENV_COAL_RATES, "").strip()
+    rates: dict[int, float] = {}
+    for item in (i.strip() for i in raw.split(",") if i.strip()):
+        year, _, value = item.partition(":")
+        try:
+            y, v = int(year), float(value)
+        except ValueError:
+            raise ConfigError(f"{ENV_COAL_RATES}: {item!r}: expected YEAR:KGCE_PER_KWH, e.g. 2025:0.2995") from None
+        if not (2000 <= y <= 2100 and 0.1 <= v <= 0.5):
+            raise ConfigError(f"{ENV_COAL_RATES}: {item!r}: expected a year 2000–2100 and 0.1–0.5 kgce/kWh")
+        rates[y] = v
+    return rates
 
 
 def choice_list(name: str, default: str, allowed: set[str]) -> list[str]:

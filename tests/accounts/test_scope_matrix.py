@@ -241,6 +241,8 @@ API: dict[tuple[str, str], Route] = {
                                               listing=True),
     ("GET", "/api/energy/units"): Route(None, lambda s: "/api/energy/units", listing=True),
     ("GET", "/api/energy/units/{credit_code}"): Route("region", lambda s: f"/api/energy/units/{s.unit}"),
+    ("GET", "/api/energy/units/{credit_code}/energy"): Route("region",
+                                                              lambda s: f"/api/energy/units/{s.unit}/energy"),
     ("POST", "/api/energy/units/import"): Route(None, lambda s: "/api/energy/units/import", REGISTER_KEEPERS, "POST",
                                                 _upload),
     # meter uploads take an upload token (or an enterprise reporter's API token) for the enterprise

@@ -209,3 +209,43 @@ def test_the_upload_is_in_the_openapi_document(db: None) -> None:
     assert {"200", "400", "403", "409"} <= set(post_["responses"])
     ref = post_["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert set(schema["components"]["schemas"][ref]["properties"]) == {"enterprise", "upload_id", "readings"}
+
+
+@pytest.mark.usefixtures("points")
+def test_the_unit_page_and_its_api_show_monthly_energy_with_factors_and_quality(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert post(token_for(CEMENT), body("u-1", day_one())).status_code == 200
+    user = get_user_model().objects.create_user("prov", password="pw-long-enough-1")
+    bind_user(user, "province_admin", "510000")
+    client = Client()
+    client.force_login(user)
+    api = client.get(f"/api/energy/units/{CEMENT}/energy", {"year": 2026}).json()
+    march = next(m for m in api["months"] if m["month"] == "2026-03")
+    electricity = next(f for f in march["figures"] if f["energy_type"] == "electricity")
+    assert (electricity["quantity"], electricity["calorific_tce"]) == (100.0, pytest.approx(0.01229))
+    assert "GB/T 2589" in electricity["calorific_factor"]
+    # 2026 has no coal rate in the catalog: not guessed, said why
+    assert electricity["coal_equivalent_tce"] is None and march["coal_equivalent_tce"] is None
+    assert "ECER_COAL_RATES" in api["coal_equivalent_note"]
+    assert (march["received"], march["expected"]) == (8, 31 * 96 * 2) and not march["completeness_passed"]
+    html = client.get(f"/energy/units/{CEMENT}/", {"year": 2026}).content.decode()
+    assert 'id="energy"' in html and 'data-month="2026-03"' in html and 'id="coal-note"' in html
+    monkeypatch.setenv("ECER_COAL_RATES", "2026:0.3")
+    api = client.get(f"/api/energy/units/{CEMENT}/energy", {"year": 2026}).json()
+    march = next(m for m in api["months"] if m["month"] == "2026-03")
+    electricity = next(f for f in march["figures"] if f["energy_type"] == "electricity")
+    assert electricity["coal_equivalent_tce"] == pytest.approx(0.03) and "configured" in electricity[
+        "coal_equivalent_factor"]
+    assert api["coal_equivalent_note"] is None
+    # scoped like the register: another city's staff get 404, the enterprise itself sees its own
+    other = get_user_model().objects.create_user("cd", password="pw-long-enough-1")
+    bind_user(other, "city_operator", "510100")
+    foreign = Client()
+    foreign.force_login(other)
+    assert foreign.get(f"/api/energy/units/{CEMENT}/energy").status_code == 404
+    assert foreign.get(f"/energy/units/{CEMENT}/").status_code == 404
+    reporter = get_user_model().objects.create_user("ent", password="pw-long-enough-1")
+    bind_user(reporter, "enterprise_reporter", None, CEMENT)
+    own = Client()
+    own.force_login(reporter)
+    assert own.get(f"/api/energy/units/{CEMENT}/energy", {"year": 2026}).status_code == 200

@@ -77,6 +77,10 @@ def _load_everything(reset: bool) -> None:
     units = seed_demo_register()
     click.echo(f"重点用能单位 / key energy-using units: {len(units.created)} new, {len(units.unchanged)} unchanged "
                "(示例名录 illustrative register)")
+    from ecer.services.energy_monitoring import seed_demo_metering_points
+
+    click.echo(f"能耗在线监测 / energy monitoring: {seed_demo_metering_points()} new illustrative metering points "
+               "(ecer energy simulate --from-registry uploads to them)")
 
 
 def _decompose() -> None:

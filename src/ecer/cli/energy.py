@@ -4,6 +4,7 @@ upload tokens of online energy monitoring (docs/energy-monitoring.md)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -119,3 +120,89 @@ def token_revoke(token_id: int, user: str | None) -> None:
     with service_errors():
         info = revoke_upload_token(token_id, actor=cli_actor(user))
     click.echo(f"upload token {info.id} of {info.enterprise} revoked at {info.revoked_at:%Y-%m-%d %H:%M} UTC")
+
+
+@energy.command()
+@click.option("--from-registry", is_flag=True,
+              help="play the metering points of the registered units connected to online monitoring (required: "
+                   "the meters are the registered ones)")
+@click.option("--enterprise", "credit_codes", multiple=True, help="only these units (credit codes; repeatable)")
+@click.option("--url", default="http://127.0.0.1:8000/api/energy/uploads", show_default=True,
+              help="the upload endpoint of the running server")
+@click.option("--days", default=1, show_default=True, type=click.IntRange(1, 366), help="days to simulate")
+@click.option("--start", "start_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="first local date (default: --days before today, so no reading is in the future)")
+@click.option("--speed", default=0.0, show_default=True,
+              help="simulated seconds per wall-clock second (900: a 15-minute interval a second); 0: as fast "
+                   "as the server answers")
+@click.option("--batch-minutes", default=15, show_default=True, type=click.IntRange(15, 1440),
+              help="simulated minutes of readings per upload (per unit)")
+@click.option("--gap-every-days", default=7, show_default=True, help="plant a gap on every N-th day (0: none)")
+@click.option("--gap-intervals", default=8, show_default=True, help="readings missing in a planted gap")
+@click.option("--resend-every", default=10, show_default=True, help="send every N-th upload twice (0: never)")
+@click.option("--truth", "truth_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write the ground truth (quantities, tce per month, received, rollovers, gaps) as JSON here")
+@USER
+def simulate(from_registry: bool, credit_codes: tuple[str, ...], url: str, days: int, start_date: Any,
+             speed: float, batch_minutes: int, gap_every_days: int, gap_intervals: int, resend_every: int,
+             truth_path: Path | None, user: str | None) -> None:
+    """Simulate the energy meters of registered units uploading to a running server over HTTP, with a
+    ground truth. Each unit gets an upload token for the run, revoked at its end."""
+    import datetime as dt
+    import json
+
+    from ecer.config import coal_rates
+    from ecer.energy.simulator import (
+        CHINA_TZ,
+        SimPoint,
+        Simulator,
+        SimUnit,
+        base_steps_for,
+        http_post,
+        truth_tce,
+    )
+
+    django()
+    from ecer.services.energy_monitoring import revoke_simulator_tokens, simulator_units
+
+    if not from_registry:
+        raise click.UsageError("give --from-registry: the simulated meters are the registered metering points")
+    actor = cli_actor(user)
+    with service_errors():
+        registered = simulator_units(actor=actor, credit_codes=list(credit_codes) or None)
+    if not registered:
+        raise click.ClickException("no unit connected to online monitoring with active metering points "
+                                   "(run `ecer demo --no-serve` first, or declare points in the admin)")
+    units = [SimUnit(r.credit_code, r.token, tuple(
+        SimPoint(p["code"], p["energy_type"], p["unit"], p["kind"], p["interval_minutes"], p["rollover_value"],
+                 p["enthalpy_gj_per_t"], base_steps_for(p["energy_type"], p["unit"], p["enthalpy_gj_per_t"],
+                                                        p["interval_minutes"], r.annual_energy_tce, len(r.points),
+                                                        p["rollover_value"], gap_intervals if gap_every_days else 0))
+        for p in r.points)) for r in registered]
+    today = dt.datetime.now(CHINA_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = (dt.datetime(start_date.year, start_date.month, start_date.day, tzinfo=CHINA_TZ) if start_date
+             else today - dt.timedelta(days=days))
+    click.echo(f"simulating {sum(len(u.points) for u in units)} metering point(s) of {len(units)} unit(s) from "
+               f"{start:%Y-%m-%d} for {days} day(s) → {url}", err=True)
+    sim = Simulator(units, start, days, http_post(url), speed=speed, batch_minutes=batch_minutes,
+                    gap_every_days=gap_every_days, gap_intervals=gap_intervals, resend_every=resend_every,
+                    log=lambda line: click.echo(line, err=True))
+    try:
+        truth = sim.run()
+    finally:
+        with service_errors():
+            revoke_simulator_tokens(registered, actor=actor)
+    result = {**truth.as_json(), "tce": truth_tce(units, truth, coal_rates())}
+    if truth_path:
+        truth_path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"uploads: {truth.uploads} ({truth.replayed} repeated and answered as replayed), "
+               f"rejected: {len(truth.rejected)}, planted gap readings: {truth.gaps}, "
+               f"rollovers: {sum(truth.rollovers.values())}")
+    for code, months in result["tce"].items():
+        for month, bases in months.items():
+            coal = bases["coal_equivalent"]
+            click.echo(f"  {code} {month}: {bases['calorific']:.4f} tce calorific, "
+                       + ("coal-equivalent not computable (no coal rate)" if coal is None else
+                          f"{coal:.4f} tce coal-equivalent"))
+    if truth.rejected:
+        raise SystemExit(1)

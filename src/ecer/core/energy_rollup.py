@@ -12,17 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ecer.core.energy import ElectricityBasis
 from ecer.core.energy_units import (
+    BASES,
     ConversionError,
     ConversionProblem,
     FactorTable,
     TceFigure,
     UnitFit,
-    to_tce_both,
+    to_tce,
 )
 from ecer.core.meters import CHINA_TZ, IntervalConsumption, MeterConsumption
 
@@ -71,7 +72,8 @@ def _sums(meters: Iterable[EnterpriseMeter], monthly: bool, tz: dt.tzinfo) -> di
 
 
 def _energy(meters: Iterable[EnterpriseMeter], fits: Mapping[tuple[str, str], UnitFit],
-            tables: Mapping[int, FactorTable], monthly: bool, tz: dt.tzinfo) -> tuple[PeriodEnergy, ...]:
+            tables: Mapping[int, FactorTable], monthly: bool, tz: dt.tzinfo,
+            bases: Sequence[ElectricityBasis]) -> tuple[PeriodEnergy, ...]:
     figures: dict[tuple[str, str], list[TceFigure]] = defaultdict(list)
     for (enterprise, period, energy_type, unit, enthalpy), values in sorted(
             _sums(meters, monthly, tz).items(), key=lambda item: (*item[0][:4], item[0][4] or 0.0)):
@@ -79,19 +81,24 @@ def _energy(meters: Iterable[EnterpriseMeter], fits: Mapping[tuple[str, str], Un
         if year not in tables:
             raise ConversionError(ConversionProblem("year", str(year), f"a factor table for {year} "
                                                     f"(given: {', '.join(map(str, sorted(tables))) or 'none'})"))
-        figures[(enterprise, period)] += to_tce_both(energy_type, math.fsum(values), unit, fits, tables[year],
-                                                     enthalpy_gj_per_t=enthalpy)
+        quantity = math.fsum(values)
+        figures[(enterprise, period)] += [to_tce(energy_type, quantity, unit, basis, fits, tables[year],
+                                                 enthalpy_gj_per_t=enthalpy) for basis in bases]
     return tuple(PeriodEnergy(e, p, tuple(f)) for (e, p), f in sorted(figures.items()))
 
 
 def daily_energy(meters: Iterable[EnterpriseMeter], fits: Mapping[tuple[str, str], UnitFit],
-                 tables: Mapping[int, FactorTable], *, tz: dt.tzinfo = CHINA_TZ) -> tuple[PeriodEnergy, ...]:
+                 tables: Mapping[int, FactorTable], *, tz: dt.tzinfo = CHINA_TZ,
+                 bases: Sequence[ElectricityBasis] = BASES) -> tuple[PeriodEnergy, ...]:
     """Each enterprise's energy per local date, sorted by enterprise and date. `tables` maps a year to
-    its factors (`ecer.catalogs.energy_units.factor_table`); raises ConversionError naming the field."""
-    return _energy(meters, fits, tables, False, tz)
+    its factors (`ecer.catalogs.energy_units.factor_table`); raises ConversionError naming the field.
+    `bases`: both by default; only the calorific one where a year has no coal rate configured (the
+    caller then says so instead of guessing one)."""
+    return _energy(meters, fits, tables, False, tz, bases)
 
 
 def monthly_energy(meters: Iterable[EnterpriseMeter], fits: Mapping[tuple[str, str], UnitFit],
-                   tables: Mapping[int, FactorTable], *, tz: dt.tzinfo = CHINA_TZ) -> tuple[PeriodEnergy, ...]:
+                   tables: Mapping[int, FactorTable], *, tz: dt.tzinfo = CHINA_TZ,
+                   bases: Sequence[ElectricityBasis] = BASES) -> tuple[PeriodEnergy, ...]:
     """Each enterprise's energy per calendar month of local dates (the sum of its days)."""
-    return _energy(meters, fits, tables, True, tz)
+    return _energy(meters, fits, tables, True, tz, bases)

@@ -11,6 +11,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from ecer.services import energy_monitoring as monitoring
 from ecer.services import energy_register as register
 from ecer.services import energy_uploads as uploads
 from ecer.services.actor import actor_from_request
@@ -81,6 +82,69 @@ def import_units(request: HttpRequest, file: File[UploadedFile]) -> Any:
 @router.get("/units/{credit_code}", response=UnitDetailOut)
 def unit(request: HttpRequest, credit_code: str, lang: str = "zh") -> Any:
     return register.unit_detail(credit_code, actor=actor_from_request(request), lang="en" if lang == "en" else "zh")
+
+
+# --- online energy monitoring: a unit's monthly energy (the page's twin) ---------------------------
+
+
+class FigureOut(Schema):
+    energy_type: str
+    energy_name: str
+    quantity: float
+    unit: str
+    calorific_tce: float
+    coal_equivalent_tce: float | None
+    calorific_factor: str
+    coal_equivalent_factor: str | None
+
+
+class MonthOut(Schema):
+    month: str
+    calorific_tce: float
+    coal_equivalent_tce: float | None
+    figures: list[FigureOut]
+    received: int
+    expected: int
+    completeness: float
+    completeness_threshold: float
+    completeness_passed: bool
+    daily_sum_tce: float
+    daily_monthly_deviation: float | None
+    daily_monthly_threshold: float
+    daily_monthly_passed: bool
+
+
+class PointOut(Schema):
+    code: str
+    name: str
+    energy_type: str
+    energy_name: str
+    unit: str
+    kind: str
+    interval_minutes: int
+    readings: int
+    last_reading_at: datetime | None
+
+
+class UnitEnergyOut(Schema):
+    credit_code: str
+    name: str
+    year: int
+    year_calorific_tce: float
+    year_coal_equivalent_tce: float | None
+    coal_equivalent_note: str | None
+    points: list[PointOut]
+    months: list[MonthOut]
+
+
+@router.get("/units/{credit_code}/energy", response=UnitEnergyOut)
+def unit_energy(request: HttpRequest, credit_code: str, year: int | None = None, lang: str = "zh") -> Any:
+    """Monitored energy per month (tce on both bases, each figure with its factor and source) and the
+    quality figures of METHODOLOGY §8; scoped like the register."""
+    e = monitoring.unit_energy(credit_code, actor=actor_from_request(request), year=year,
+                               lang="en" if lang == "en" else "zh")
+    return {**vars(e), "year_calorific_tce": e.year_calorific_tce,
+            "year_coal_equivalent_tce": e.year_coal_equivalent_tce}
 
 
 # --- online energy monitoring: the upload (docs/energy-monitoring.md, "Upload") ---------------------

@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecer.energy.models import EnergyUseLevel
 from ecer.errors import InputFileError
+from ecer.services import energy_monitoring as monitoring
 from ecer.services import energy_register as register
 from ecer.services.actor import PermissionDenied, actor_from_request
 from ecer.services.errors import NotFound
@@ -38,12 +40,18 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
     try:
-        detail = register.unit_detail(credit_code, actor=actor_from_request(request), lang=_lang())
+        detail = register.unit_detail(credit_code, actor=actor, lang=_lang())
+        energy = monitoring.unit_energy(credit_code, actor=actor, year=year, lang=_lang())
     except NotFound as err:
         raise Http404(str(err)) from err
     return render(request, "energy/unit_detail.html", {
-        "detail": detail, "u": detail.unit, "level_label": dict(EnergyUseLevel.choices).get(detail.unit.level)})
+        "detail": detail, "u": detail.unit, "level_label": dict(EnergyUseLevel.choices).get(detail.unit.level),
+        "energy": energy, "years": sorted({*range(timezone.localdate().year - 5, timezone.localdate().year + 1),
+                                           energy.year}, reverse=True)})
 
 
 @login_required

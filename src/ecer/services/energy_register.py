@@ -103,13 +103,19 @@ def list_units(*, actor: Actor, region: str | None = None, industry: str | None 
     return [_row(u, names, lang) for u in units]
 
 
+def find_unit(credit_code: str, *, actor: Actor) -> Any:
+    """The unit (model) with this credit code if the actor may see it; else 'not found' (codes cannot be probed)."""
+    unit = _scoped(actor).filter(enterprise__credit_code=credit_code.strip().upper()).first()
+    if unit is None:
+        raise NotFound(f"no key energy-using unit {credit_code} on the register you may see")
+    return unit
+
+
 def unit_detail(credit_code: str, *, actor: Actor, lang: str = "zh") -> UnitDetail:
     """One unit with its name/region history; a unit outside the scope is 'not found' (codes cannot be probed)."""
     from ecer.services.regions import region_names
 
-    unit = _scoped(actor).filter(enterprise__credit_code=credit_code.strip().upper()).first()
-    if unit is None:
-        raise NotFound(f"no key energy-using unit {credit_code} on the register you may see")
+    unit = find_unit(credit_code, actor=actor)
     history = [{"field": c.field, "old": c.old_value, "new": c.new_value, "at": c.changed_at, "by": c.changed_by,
                 "source": c.source} for c in unit.enterprise.register_changes.all()]
     names = region_names({unit.enterprise.region_code}, lang)

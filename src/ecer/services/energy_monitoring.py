@@ -1,0 +1,263 @@
+"""Use case: a key energy-using unit's monitored energy — monthly tce on both bases (each figure with its
+factor and source), the quality figures of METHODOLOGY §8 per month, and its metering points. The
+figures come from the stored interval consumption through `ecer.core.energy_rollup` and
+`ecer.core.energy_quality`; nothing is computed here that those do not define.
+
+Scope: as the register (`energy_register.find_unit`): a unit outside it is "not found".
+
+Coal-equivalent basis (等价值) of electricity needs the year's coal rate of thermal power supply:
+from `energy_factors.csv`, or configured (`ECER_COAL_RATES`). A year with neither gets the calorific
+figures only and says why (never a guessed rate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ecer.core.energy import ElectricityBasis
+from ecer.core.energy_quality import QualityRules, completeness, daily_vs_monthly
+from ecer.core.energy_rollup import EnterpriseMeter, daily_energy, monthly_energy
+from ecer.core.energy_units import BASES
+from ecer.core.meters import CHINA_TZ, IntervalConsumption, IntervalSource, MeterConsumption
+from ecer.services.actor import Actor
+
+CALORIFIC, COAL_EQUIVALENT = ElectricityBasis.CALORIFIC, ElectricityBasis.COAL_EQUIVALENT
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    energy_type: str
+    energy_name: str
+    quantity: float
+    unit: str
+    calorific_tce: float
+    coal_equivalent_tce: float | None
+    calorific_factor: str  # value, unit, status and source
+    coal_equivalent_factor: str | None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str  # YYYY-MM
+    calorific_tce: float
+    coal_equivalent_tce: float | None
+    figures: list[FigureRow]
+    received: int
+    expected: int
+    completeness: float
+    completeness_threshold: float
+    completeness_passed: bool
+    daily_sum_tce: float  # Σ of the days' tce (calorific), against the month's
+    daily_monthly_deviation: float | None
+    daily_monthly_threshold: float
+    daily_monthly_passed: bool
+
+
+@dataclass(frozen=True)
+class PointRow:
+    code: str
+    name: str
+    energy_type: str
+    energy_name: str
+    unit: str
+    kind: str
+    interval_minutes: int
+    readings: int
+    last_reading_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class UnitEnergy:
+    credit_code: str
+    name: str
+    year: int
+    points: list[PointRow]
+    months: list[MonthRow]
+    coal_equivalent_note: str | None  # why the coal-equivalent figures are missing, if they are
+
+    @property
+    def year_calorific_tce(self) -> float:
+        return math.fsum(m.calorific_tce for m in self.months)
+
+    @property
+    def year_coal_equivalent_tce(self) -> float | None:
+        if any(m.coal_equivalent_tce is None for m in self.months):
+            return None
+        return math.fsum(m.coal_equivalent_tce or 0.0 for m in self.months)
+
+
+def _factor_text(f: Any) -> str:
+    year = f", {f.factor.year}" if f.factor.year is not None else ""
+    return (f"{f.factor.kgce_per_base_unit:g} kgce/{f.factor.base_unit} ({f.factor.status}{year}): "
+            f"{f.factor.source}")
+
+
+def factor_tables(year: int) -> tuple[dict[int, Any], tuple[ElectricityBasis, ...], str | None]:
+    """The year's factor table, the bases it can give and, when the coal-equivalent one is missing, why."""
+    from ecer.catalogs.energy_units import factor_table
+    from ecer.config import coal_rates
+    from ecer.core.energy import ELECTRICITY
+
+    table = factor_table(year, coal_equivalent_overrides=coal_rates())
+    missing = table.missing.get((ELECTRICITY, COAL_EQUIVALENT))
+    if missing is None:
+        return {year: table}, BASES, None
+    return {year: table}, (CALORIFIC,), (f"{missing} (or set ECER_COAL_RATES, e.g. {year}:0.30, with its source "
+                                         "in the deployment's records)")
+
+
+def _meters(code: str, points: list[Any], year: int) -> list[EnterpriseMeter]:
+    """Each point's stored intervals of the year (by local date) and the readings that closed them."""
+    from ecer.energy.models import IntervalEnergy, MeterReading
+    from ecer.services.energy_uploads import declaration
+
+    start = dt.datetime(year, 1, 1, tzinfo=CHINA_TZ)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=CHINA_TZ)
+    meters = []
+    for point in points:
+        step = dt.timedelta(minutes=point.interval_minutes)
+        intervals = tuple(IntervalConsumption(s, e, v, IntervalSource(src)) for s, e, v, src in
+                          IntervalEnergy.objects.filter(point=point, local_date__year=year)
+                          .order_by("start").values_list("start", "end", "value", "source"))
+        read_at = tuple(MeterReading.objects.filter(point=point, closes_interval=True, at__gt=start,
+                                                    at__lte=end + step - dt.timedelta(microseconds=1))
+                        .order_by("at").values_list("at", flat=True))
+        meters.append(EnterpriseMeter(code, MeterConsumption(declaration(point), intervals, (), (), (), None,
+                                                             read_at)))
+    return meters
+
+
+def _month_row(month: str, period: Any, days: list[Any], meters: list[EnterpriseMeter],
+               rules: QualityRules, names: dict[str, str]) -> MonthRow:
+    y, m = int(month[:4]), int(month[5:])
+    first = dt.date(y, m, 1)
+    after = dt.date(y + (m == 12), m % 12 + 1, 1)
+    has_coal = period is not None and any(f.basis is COAL_EQUIVALENT for f in period.figures)
+    figures = []
+    for f in (period.figures if period else ()):
+        if f.basis is not CALORIFIC:
+            continue
+        other = next((g for g in period.figures if g.basis is COAL_EQUIVALENT and g.energy_type == f.energy_type
+                      and g.unit == f.unit), None)
+        figures.append(FigureRow(f.energy_type, names.get(f.energy_type, f.energy_type), f.quantity, f.unit, f.tce, other.tce if other else None,
+                                 _factor_text(f), _factor_text(other) if other else None))
+    share = completeness([mt.consumption for mt in meters], first, after, rules)
+    calorific = period.tce(CALORIFIC) if period else 0.0
+    check = daily_vs_monthly([d.tce(CALORIFIC) for d in days], calorific, rules)
+    return MonthRow(month, calorific, period.tce(COAL_EQUIVALENT) if has_coal else None, figures, share.received,
+                    share.expected, share.share, share.threshold, share.passed, check.daily_sum, check.deviation,
+                    check.threshold, check.passed)
+
+
+def energy_names(lang: str) -> dict[str, str]:
+    from ecer.catalogs.factors import load_energy_factors
+
+    return {f.code: f.name_en if lang == "en" else f.name_zh for f in load_energy_factors()}
+
+
+def unit_energy(credit_code: str, *, actor: Actor, year: int | None = None, lang: str = "zh") -> UnitEnergy:
+    """The unit's monitored energy per month of `year` (default: this year), with quality figures."""
+    from django.db.models import Count, Max
+    from django.utils import timezone
+
+    from ecer.catalogs.energy_units import load_unit_fits
+    from ecer.services.energy_register import find_unit
+
+    unit = find_unit(credit_code, actor=actor)
+    year = year or timezone.now().astimezone(CHINA_TZ).year
+    code = unit.enterprise.credit_code
+    points = list(unit.metering_points.prefetch_related("resets").annotate(n=Count("readings"),
+                                                                            last=Max("readings__at")))
+    names = energy_names(lang)
+    rows = [PointRow(p.code, p.name, p.energy_type, names.get(p.energy_type, p.energy_type), p.unit, p.kind,
+                     p.interval_minutes, p.n, p.last) for p in points]
+    meters = _meters(code, points, year)
+    tables, bases, note = factor_tables(year)
+    fits = load_unit_fits()
+    months = {p.period: p for p in monthly_energy(meters, fits, tables, bases=bases)}
+    days = daily_energy(meters, fits, tables, bases=bases)
+    now = timezone.now().astimezone(CHINA_TZ)
+    last_month = 12 if year < now.year else now.month
+    rules = QualityRules()
+    # from the first month with data on: before it the points were not yet connected (no commissioning
+    # date is declared), after it a month without data is a month of missing data (completeness 0)
+    first = min((int(k[5:]) for k in months), default=last_month + 1)
+    month_rows = []
+    for m in range(first, last_month + 1):
+        key = f"{year:04d}-{m:02d}"
+        month_rows.append(_month_row(key, months.get(key), [d for d in days if d.period.startswith(key)], meters,
+                                     rules, names))
+    return UnitEnergy(code, unit.enterprise.name, year, rows, month_rows,
+                      note if any(p.energy_type == "electricity" for p in points) else None)
+
+
+def seed_demo_metering_points() -> int:
+    """The illustrative metering points (示例; ecer/demo/data/key-energy-metering-points.csv) of the demo
+    register's units, each checked like an admin entry (`full_clean`). Idempotent; returns how many are new."""
+    import csv
+    from importlib import resources
+
+    from django.db import transaction
+
+    from ecer.energy.models import KeyEnergyUnit, MeteringPoint
+
+    path = resources.files("ecer.demo").joinpath("data", "key-energy-metering-points.csv")
+    created = 0
+    with transaction.atomic():
+        for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
+            unit = KeyEnergyUnit.objects.filter(enterprise__credit_code=row["credit_code"]).first()
+            if unit is None or unit.metering_points.filter(code=row["code"]).exists():
+                continue
+            point = MeteringPoint(energy_unit=unit, code=row["code"], name=row["name"],
+                                  energy_type=row["energy_type"], unit=row["unit"], kind=row["kind"],
+                                  interval_minutes=int(row["interval_minutes"]),
+                                  rollover_value=float(row["rollover_value"]) if row["rollover_value"] else None,
+                                  enthalpy_gj_per_t=float(row["enthalpy_gj_per_t"]) if row["enthalpy_gj_per_t"]
+                                  else None)
+            point.full_clean()
+            point.save()
+            created += 1
+    return created
+
+
+@dataclass(frozen=True)
+class SimulatedUnit:
+    """What the meter simulator needs of a registered unit: its points and an upload token made for it."""
+
+    credit_code: str
+    annual_energy_tce: float | None
+    token: str
+    token_id: int
+    points: list[dict[str, Any]]
+
+
+def simulator_units(*, actor: Actor, credit_codes: list[str] | None = None) -> list[SimulatedUnit]:
+    """The units connected to online monitoring with active metering points (those the actor manages), each
+    with a new upload token named 'meter simulator' (audited like any; revoke with `revoke_simulator_tokens`)."""
+    from ecer.energy.models import KeyEnergyUnit
+    from ecer.services.energy_tokens import create_upload_token
+
+    units = KeyEnergyUnit.objects.select_related("enterprise").filter(online_monitoring=True,
+                                                                     metering_points__active=True).distinct()
+    if credit_codes:
+        units = units.filter(enterprise__credit_code__in=credit_codes)
+    found = []
+    for unit in units.order_by("enterprise__credit_code"):
+        points = [{"code": p.code, "energy_type": p.energy_type, "unit": p.unit, "kind": p.kind,
+                   "interval_minutes": p.interval_minutes, "rollover_value": p.rollover_value,
+                   "enthalpy_gj_per_t": p.enthalpy_gj_per_t}
+                  for p in unit.metering_points.filter(active=True).order_by("code")]
+        made = create_upload_token(unit.enterprise.credit_code, actor=actor, name="meter simulator")
+        found.append(SimulatedUnit(unit.enterprise.credit_code, unit.annual_energy_tce, made.token, made.info.id,
+                                   points))
+    return found
+
+
+def revoke_simulator_tokens(units: list[SimulatedUnit], *, actor: Actor) -> None:
+    from ecer.services.energy_tokens import revoke_upload_token
+
+    for unit in units:
+        revoke_upload_token(unit.token_id, actor=actor)
