@@ -93,6 +93,19 @@ def test_monitoring_list_shows_region_names(accounts: None) -> None:
     client = Client()
     client.force_login(User.objects.get(username="province"))
     html = client.get("/monitoring/").content.decode()
-    assert 'class="region" title="510100">成都市<' in html
+    # the city's name (a link to its monitoring page for those who may open cities), its code as the title
+    assert 'class="region" title="510100"><a href="/monitoring/cities/510100/">成都市</a>' in html
     client.cookies["django_language"] = "en"
-    assert 'title="510100">Chengdu' in client.get("/monitoring/").content.decode()
+    assert 'href="/monitoring/cities/510100/">Chengdu' in client.get("/monitoring/").content.decode()
+
+
+def test_a_job_keeps_the_whole_actor_an_enterprise_reporter_included() -> None:
+    """A background job acts with the scope of whoever started it: the enterprise a reporter is bound
+    to travels with the job (without it the job would see no enterprise at all)."""
+    import json
+
+    from ecer.services.actor import Actor, Role, actor_from_params, actor_params
+
+    for actor in (Actor("ent", Role.ENTERPRISE_REPORTER, enterprise_id=7, user_id=3),
+                  Actor("gy", Role.CITY_OPERATOR, "510800", frozenset({"510800", "510802"}), user_id=4)):
+        assert actor_from_params(json.loads(json.dumps(actor_params(actor)))) == actor

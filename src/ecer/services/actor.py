@@ -204,11 +204,11 @@ def actor_params(actor: Actor) -> dict[str, Any]:
     """The actor as a background job stores it (JSON), so the worker acts with the same role and scope."""
     return {"username": actor.username, "role": str(actor.role), "region_code": actor.region_code,
             "region_codes": sorted(actor.region_codes), "user_id": actor.user_id,
-            "department_code": actor.department_code}
+            "department_code": actor.department_code, "enterprise_id": actor.enterprise_id}
 
 
 def actor_from_params(params: Mapping[str, Any]) -> Actor:
     """The actor a job was started by, back from `actor_params`."""
     return Actor(username=params["username"], role=Role(params["role"]), region_code=params.get("region_code"),
                  region_codes=frozenset(params.get("region_codes") or ()), user_id=params.get("user_id"),
-                 department_code=params.get("department_code"))
+                 department_code=params.get("department_code"), enterprise_id=params.get("enterprise_id"))
