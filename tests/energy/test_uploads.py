@@ -249,3 +249,26 @@ def test_the_unit_page_and_its_api_show_monthly_energy_with_factors_and_quality(
     own = Client()
     own.force_login(reporter)
     assert own.get(f"/api/energy/units/{CEMENT}/energy", {"year": 2026}).status_code == 200
+
+
+@pytest.mark.usefixtures("points")
+def test_the_current_month_expects_data_up_to_yesterday(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.utils import timezone
+
+    from ecer.services.energy_monitoring import unit_energy
+
+    assert post(token_for(CEMENT), body("u-1", day_one())).status_code == 200
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 3, 3, 12, 0, tzinfo=CHINA_TZ))
+    [march] = unit_energy(CEMENT, actor=PROVINCE, year=2026).months
+    assert (march.month, march.received, march.expected) == ("2026-03", 8, 2 * 96 * 2)
+
+
+@pytest.mark.usefixtures("points")
+def test_a_retired_point_without_data_is_not_expected() -> None:
+    from ecer.services.energy_monitoring import unit_energy
+
+    assert post(token_for(CEMENT), body("u-1", day_one())).status_code == 200
+    MeteringPoint.objects.create(energy_unit=KeyEnergyUnit.objects.get(enterprise__credit_code=CEMENT), code="OLD",
+                                 energy_type="electricity", unit="kwh", kind="interval", active=False)
+    march = unit_energy(CEMENT, actor=PROVINCE, year=2026).months[0]
+    assert (march.month, march.expected) == ("2026-03", 31 * 96 * 2)  # E1 and G1, not OLD

@@ -131,10 +131,11 @@ def _meters(code: str, points: list[Any], year: int) -> list[EnterpriseMeter]:
 
 
 def _month_row(month: str, period: Any, days: list[Any], meters: list[EnterpriseMeter],
-               rules: QualityRules, names: dict[str, str]) -> MonthRow:
+               rules: QualityRules, names: dict[str, str], today: dt.date) -> MonthRow:
     y, m = int(month[:4]), int(month[5:])
     first = dt.date(y, m, 1)
-    after = dt.date(y + (m == 12), m % 12 + 1, 1)
+    # the current month is expected up to yesterday: today's intervals are still coming in
+    after = min(dt.date(y + (m == 12), m % 12 + 1, 1), max(first, today))
     has_coal = period is not None and any(f.basis is COAL_EQUIVALENT for f in period.figures)
     figures = []
     for f in (period.figures if period else ()):
@@ -174,7 +175,9 @@ def unit_energy(credit_code: str, *, actor: Actor, year: int | None = None, lang
     names = energy_names(lang)
     rows = [PointRow(p.code, p.name, p.energy_type, names.get(p.energy_type, p.energy_type), p.unit, p.kind,
                      p.interval_minutes, p.n, p.last) for p in points]
-    meters = _meters(code, points, year)
+    # a retired (inactive) point counts where it has data of the year; otherwise it is not expected to report
+    meters = [m for m, p in zip(_meters(code, points, year), points, strict=True)
+              if p.active or m.consumption.intervals]
     tables, bases, note = factor_tables(year)
     fits = load_unit_fits()
     months = {p.period: p for p in monthly_energy(meters, fits, tables, bases=bases)}
@@ -189,7 +192,7 @@ def unit_energy(credit_code: str, *, actor: Actor, year: int | None = None, lang
     for m in range(first, last_month + 1):
         key = f"{year:04d}-{m:02d}"
         month_rows.append(_month_row(key, months.get(key), [d for d in days if d.period.startswith(key)], meters,
-                                     rules, names))
+                                     rules, names, now.date()))
     return UnitEnergy(code, unit.enterprise.name, year, rows, month_rows,
                       note if any(p.energy_type == "electricity" for p in points) else None)
 
