@@ -26,6 +26,7 @@ LAYERS = {
     "ecer.tasks": 1,  # task tracking of the plan (models); pages/api are adapters
     "ecer.energy": 1,  # the key energy-using units register (models); pages/api are adapters
     "ecer.energy.simulator": 3,  # simulated meters: an HTTP client of the upload endpoint, like the gateway's
+    "ecer.projects": 1,  # the key-project ledger (models); pages/api are adapters
     "ecer.reports": 1,  # report documents and their renderers (Word, PDF, Excel; no Django); views/api are adapters
     "ecer.services": 2,
     "ecer.cli": 3, "ecer.web": 3, "ecer.site": 3, "ecer.gateway": 3, "ecer.__main__": 3,

@@ -16,6 +16,7 @@ from ecer.errors import InputFileError
 from ecer.jobs.api import router as jobs_router
 from ecer.masterdata.api import router as masterdata_router
 from ecer.monitoring.api import router as monitoring_router
+from ecer.projects.api import router as projects_router
 from ecer.reports.api import router as reports_router
 from ecer.services.actor import PermissionDenied
 from ecer.services.errors import NotFound, ServiceError
@@ -36,6 +37,7 @@ api.add_router("/assessment/", assessment_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/energy/", energy_router)
 api.add_router("/tasks/", tasks_router)
+api.add_router("/projects/", projects_router)
 
 
 @api.exception_handler(PermissionDenied)

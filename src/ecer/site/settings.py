@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ecer.reports",
     "ecer.energy",
     "ecer.tasks",
+    "ecer.projects",
 ]
 
 MIDDLEWARE = [

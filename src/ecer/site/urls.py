@@ -18,5 +18,6 @@ urlpatterns = [
     path("reports/", include("ecer.reports.urls")),
     path("energy/", include("ecer.energy.urls")),
     path("tasks/", include("ecer.tasks.urls")),
+    path("projects/", include("ecer.projects.urls")),
     path("", include("ecer.web.urls")),
 ]
