@@ -72,6 +72,7 @@ class Side:
     token: int  # an API token of the city's operator
     unit: str = "NO-SUCH-UNIT"  # credit code of a key energy-using unit in the region
     enterprise: int = 0  # id of the monitored enterprise of `device`
+    project: str = "NO-SUCH-PROJECT"  # code of a key project in the region
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -106,6 +107,7 @@ QUEUE_READERS = role_is("province_admin", "province_reviewer", "auditor", "city_
 AUDIT_READERS = role_is("province_admin", "auditor")
 PROVINCE = role_is("province_admin", "province_reviewer", "auditor")
 REGISTER_KEEPERS = role_is("province_admin", "city_operator")
+EVIDENCE_ADDERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
 TASK_READERS = role_is("province_admin", "province_reviewer", "auditor", "department")
 DEPARTMENTS = role_is("department")
 JOB_STARTERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer", "enterprise_reporter",
@@ -207,6 +209,15 @@ PAGES: dict[str, Route] = {
     "tasks:score": Route(None, lambda s: f"/tasks/{TASK['drc']}/score/", REVIEWERS, "POST",
                          lambda s: {"year": "2024", "region": GY, "points": "1"}),
     "tasks:evidence": Route(None, lambda s: f"/tasks/evidence/{GUESS}/", NOBODY),
+    "projects:list": Route(None, lambda s: "/projects/", listing=True),
+    "projects:detail": Route("region", lambda s: f"/projects/{s.project}/"),
+    "projects:export": Route(None, lambda s: "/projects/export.xlsx"),
+    "projects:template": Route(None, lambda s: "/projects/template.xlsx"),
+    "projects:import": Route(None, lambda s: "/projects/import/", REGISTER_KEEPERS, "POST", _upload),
+    "projects:evidence": Route("region", lambda s: f"/projects/{s.project}/evidence/", EVIDENCE_ADDERS, "POST",
+                               _upload),
+    # a guessed evidence id (none exists here) answers like a missing one for everyone; real evidence: tests/projects
+    "projects:evidence_file": Route(None, lambda s: f"/projects/{s.project}/evidence/{GUESS}/", NOBODY),
     "collection:todo": Route(None, lambda s: "/collection/", listing=True),
     "collection:queue": Route(None, lambda s: "/collection/review/", QUEUE_READERS, listing=True),
     "collection:start": Route("region", lambda s: "/collection/start/", OPERATORS, "POST",
@@ -261,6 +272,12 @@ API: dict[tuple[str, str], Route] = {
     ("POST", "/api/tasks/{task_id}/years/{year}/score"): Route(
         None, lambda s: f"/api/tasks/{TASK['drc']}/years/2024/score", REVIEWERS, "POST",
         lambda s: {"region": GY, "points": 1}, True),
+    ("GET", "/api/projects/"): Route(None, lambda s: "/api/projects/", listing=True),
+    ("GET", "/api/projects/findings"): Route(None, lambda s: "/api/projects/findings", listing=True),
+    ("GET", "/api/projects/{code}"): Route("region", lambda s: f"/api/projects/{s.project}"),
+    ("POST", "/api/projects/import"): Route(None, lambda s: "/api/projects/import", REGISTER_KEEPERS, "POST", _upload),
+    ("POST", "/api/projects/{code}/evidence"): Route("region", lambda s: f"/api/projects/{s.project}/evidence",
+                                                     EVIDENCE_ADDERS, "POST", _upload),
     ("GET", "/api/monitoring/quarantine"): Route(None, lambda s: "/api/monitoring/quarantine", PROVINCE),
     ("GET", "/api/monitoring/enterprises/{enterprise_id}/overview"): Route(
         "enterprise", lambda s: f"/api/monitoring/enterprises/{s.enterprise}/overview", listing=True),
@@ -403,6 +420,21 @@ def _enterprise_of(mn: str | None) -> int:
     return Device.objects.get(mn=mn).point.enterprise_id if mn else 0
 
 
+def _key_project_in(region: str) -> str:
+    """A key project of `region` in the ledger (imported as a file would be); its code."""
+    from ecer.core.credit_code import complete
+    from ecer.services.key_projects import import_ledger, ledger_file
+
+    code = f"MATRIX-{region}"
+    row = {"code": code, "name": "矩阵测试项目", "programme_code": "env_infrastructure", "region_code": region,
+           "owner_name": "矩阵测试业主", "owner_credit_code": complete(f"91{region}MA0000009"),
+           "project_type": "urban_sewage", "source_id": f"SRC-{code}", "status": "在建",
+           "construction_started_on": "2024-01-01", "capacity": 1000, "operating_days": 330, "load_rate": 80,
+           "influent_concentration:cod": 300, "removal_before:cod": 60, "removal_after:cod": 90}
+    import_ledger(ledger_file([row]), "matrix.xlsx", actor=system_actor())
+    return code
+
+
 def _world() -> dict[str, Side]:
     seed_demo_registry()
     from ecer.masterdata.services.accounts import ensure_demo_accounts
@@ -425,7 +457,7 @@ def _world() -> dict[str, Side]:
         sides[code] = Side(code, batch.pk, obs.pk, _submission(code, "2024", OPERATOR[code], "draft"),
                            _submission(code, "2022", OPERATOR[code], "submitted"),
                            _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token,
-                           _energy_unit_in(code), _enterprise_of(device))
+                           _energy_unit_in(code), _enterprise_of(device), _key_project_in(code))
     enterprise_device = Device.objects.filter(point__enterprise__region_code=ENTERPRISE_REGION).values_list(
         "mn", flat=True).first()
     sides[ENTERPRISE_REGION] = Side(ENTERPRISE_REGION, 0, 0, 0, 0, 0, str(uuid.uuid4()), enterprise_device or "-", 0,
@@ -512,6 +544,7 @@ def _listing_problem(user: str | None, response: Any) -> str | None:
         body = json.loads(text)
         rows = body.get("items", body) if isinstance(body, dict) else body
         rows = body["cities"] if isinstance(body, dict) and "cities" in body else rows  # the assessment
+        rows = body["projects"] if isinstance(body, dict) and "projects" in body else rows  # the key-project ledger
         foreign = sorted({r.get("region", r.get("code", r.get("region_code"))) for r in rows
                           if isinstance(r, dict)} & regions) \
             if isinstance(rows, list) else []

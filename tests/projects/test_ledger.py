@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from ecer.audit.models import AuditEntry
+from ecer.catalogs.reductions import load_reduction_catalog
 from ecer.core.credit_code import complete
 from ecer.core.reduction import reductions
 from ecer.errors import InputFileError
@@ -18,14 +19,14 @@ from ecer.projects.models import KeyProject, StatusChange
 from ecer.services import key_projects as ledger
 from ecer.services.actor import Actor, PermissionDenied, Role
 from ecer.services.errors import NotFound
-from ecer.services.key_projects_file import parameters, template_bytes
+from ecer.services.key_projects_file import parameters
 from projects.conftest import AUDITOR, CHENGDU, PROVINCE, YIBIN, city_actor, project
 
 pytestmark = pytest.mark.usefixtures("regions")
 
 
 def file_of(*rows: dict[str, object]) -> bytes:
-    return template_bytes(ledger._catalog(), rows)
+    return ledger.ledger_file(list(rows))
 
 
 def messages(err: InputFileError) -> dict[tuple[str, str | None], str]:
@@ -183,7 +184,7 @@ def test_the_demo_ledger_plants_findings_that_are_all_found_and_flags_no_clean_p
     assert over.amount_t == pytest.approx(600 * (184 / 365 + 3))
     # every demo project's reduction is the core's own for its stored inputs
     for p in KeyProject.objects.filter(status="stable_operation"):
-        mine = reductions(parameters(p.code, p.project_type, p.stable_operation_on, p.inputs), ledger._catalog(),
+        mine = reductions(parameters(p.code, p.project_type, p.stable_operation_on, p.inputs), load_reduction_catalog(),
                           [2025])
         row = next(r for r in ledger.ledger(actor=PROVINCE).projects if r.code == p.code)
         assert row.reductions_t == pytest.approx({r.pollutant: r.amount_t for r in mine})

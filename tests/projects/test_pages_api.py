@@ -17,7 +17,6 @@ from ecer.accounts.roles import bind_user
 from ecer.monitoring.demo import seed_demo_registry
 from ecer.projects.models import EvidenceFile, KeyProject
 from ecer.services import key_projects as ledger
-from ecer.services.key_projects_file import template_bytes
 from projects.conftest import PROVINCE, YIBIN, project
 
 pytestmark = pytest.mark.usefixtures("regions")
@@ -33,7 +32,7 @@ def client_as(role: str, region: str | None, name: str, enterprise: str | None =
 
 
 def file_of(*rows: dict[str, object]) -> bytes:
-    return template_bytes(ledger._catalog(), rows)
+    return ledger.ledger_file(list(rows))
 
 
 @pytest.fixture

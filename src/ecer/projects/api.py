@@ -38,9 +38,10 @@ def findings(request: HttpRequest, lang: str = "zh") -> Any:
 # before /{code}, which would otherwise take "import" for a code
 @router.post("/import", response=dict[str, Any])
 def import_ledger(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    actor = actor_from_request(request)
+    ledger.require_maintainer(actor)  # before the file is read
     name = file.name or "upload.xlsx"
-    return _plain(ledger.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name,
-                                       actor=actor_from_request(request)))
+    return _plain(ledger.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name, actor=actor))
 
 
 @router.get("/{code}", response=dict[str, Any])
@@ -50,9 +51,11 @@ def project(request: HttpRequest, code: str, lang: str = "zh") -> Any:
 
 @router.post("/{code}/evidence", response=dict[str, Any])
 def evidence(request: HttpRequest, code: str, file: File[UploadedFile], description: Form[str] = "") -> Any:
+    actor = actor_from_request(request)
+    ledger.require_evidence_adder(actor)  # before the file is read
     name = file.name or "evidence"
-    return ledger.add_evidence(code, name, ledger.read_upload(name, file.size or 0, file.read),
-                               actor=actor_from_request(request), description=description)
+    return ledger.add_evidence(code, name, ledger.read_upload(name, file.size or 0, file.read), actor=actor,
+                               description=description)
 
 
 def _plain(value: Any) -> Any:

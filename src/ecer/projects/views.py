@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -56,21 +57,22 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_ledger(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    try:
+        ledger.require_maintainer(actor)  # before the file is read
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("Choose the ledger file (.xlsx) to import."))
         return redirect("projects:list")
     name = file.name or "upload.xlsx"
     try:
-        result = ledger.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name,
-                                      actor=actor_from_request(request))
+        result = ledger.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name, actor=actor)
     except InputFileError as err:
         request.session["ledger_problems"] = [str(p) for p in err.problems[:200]] + (
             [_("… and %(n)d more") % {"n": len(err.problems) - 200}] if len(err.problems) > 200 else [])
         messages.error(request, _("Nothing was imported: %(n)d problem(s) in the file.") % {"n": len(err.problems)})
-        return redirect("projects:list")
-    except PermissionDenied as err:
-        messages.error(request, str(err))
         return redirect("projects:list")
     messages.success(request, _("Imported: %(c)d new, %(u)d updated, %(s)d unchanged; %(h)d status change(s) kept "
                                 "in the history.") % {"c": len(result.created), "u": len(result.updated),
@@ -81,14 +83,19 @@ def import_ledger(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def add_evidence(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    try:
+        ledger.require_evidence_adder(actor)  # before the file is read
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("Choose the evidence file."))
         return redirect("projects:detail", code=code)
     name = file.name or "evidence"
     try:
-        added = ledger.add_evidence(code, name, ledger.read_upload(name, file.size or 0, file.read),
-                                    actor=actor_from_request(request), description=request.POST.get("description", ""))
+        added = ledger.add_evidence(code, name, ledger.read_upload(name, file.size or 0, file.read), actor=actor,
+                                    description=request.POST.get("description", ""))
     except NotFound as err:
         raise Http404(str(err)) from err
     except (PermissionDenied, InputFileError) as err:

@@ -444,8 +444,24 @@ def may_maintain(actor: Actor) -> bool:
     return actor.role in MAINTAINERS or actor.role == Role.SYSTEM
 
 
+def require_maintainer(actor: Actor) -> None:
+    """Refuse (PermissionDenied) an actor who does not maintain the ledger, before any file is read."""
+    require_role(actor, *MAINTAINERS)
+
+
+def require_evidence_adder(actor: Actor) -> None:
+    """Refuse (PermissionDenied) a role that never adds evidence (readers, visitors), before any file is read."""
+    if is_anonymous_or_reader(actor):
+        raise PermissionDenied(f"{actor.username} ({actor.role}) may not add evidence")
+
+
 def ledger_template() -> bytes:
     return template_bytes(_catalog())
+
+
+def ledger_file(rows: list[dict[str, Any]]) -> bytes:
+    """A ledger workbook of `rows` (cells by column key), as a user would fill the template."""
+    return template_bytes(_catalog(), rows)
 
 
 def export_ledger(*, actor: Actor) -> bytes:
@@ -560,8 +576,7 @@ def add_evidence(code: str, file_name: str, data: bytes, *, actor: Actor, descri
     from ecer.projects.models import EvidenceFile
     from ecer.services import audit
 
-    if is_anonymous_or_reader(actor):
-        raise PermissionDenied(f"{actor.username} ({actor.role}) may not add evidence")
+    require_evidence_adder(actor)
     project = _scoped(actor).filter(code=code).first()
     if project is None:
         raise NotFound(f"no key project {code} in the ledger you may see")
@@ -615,5 +630,5 @@ def seed_demo_ledger() -> ImportResult:
 
     path = resources.files("ecer.demo").joinpath("data", "key-projects.csv")
     rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
-    return import_ledger(template_bytes(_catalog(), rows), "key-projects.csv (示例 illustrative)",
+    return import_ledger(ledger_file(rows), "key-projects.csv (示例 illustrative)",
                          actor=system_actor(), illustrative=True)
