@@ -29,7 +29,9 @@ from ecer.texttable import render_table
                    "default: the plan's stored regional targets.")
 @click.option("--measures", "measures_file", metavar="FILE|demo",
               help="Reviewers' scores CSV (region_code, item, score, max, reviewer, note), or `demo` for the "
-                   "bundled illustrative scores of the period's year (示例评分, not a real review).")
+                   "bundled illustrative scores of the period's year (示例评分, not a real review). The province "
+                   "reviewer's recorded task scores of the year (ecer tasks) are used too, and replace the "
+                   "file's rows of the same city and item (with statistics from the database).")
 @click.option("--rubric", "rubric_code", default="classic-40-60", show_default=True, help="Rubric code or YAML path.")
 @click.option("--base-year", type=int, help="Default from the plan.")
 @click.option("--target-year", type=int, help="Default from the plan.")
@@ -85,6 +87,22 @@ def _summary(results: Sequence[Any], rubric: Any) -> str:
     return "等级分布 / grades: " + ", ".join(parts)
 
 
+def _measures_lines(used: dict[str, Any]) -> list[str]:
+    """Where the measures part came from: recorded task scores, a scores file, or both."""
+    lines = []
+    rec = used.get("recorded") or {}
+    if rec.get("items"):
+        lines.append(f"措施得分 measures: 任务跟踪评分 recorded task scores — {rec['items']} item(s) of "
+                     f"{rec['regions']} city(ies) (ecer tasks; a recorded item replaces the file's)")
+    if used.get("file"):
+        tag = "示例评分，非真实评审 / illustrative scores, not a real review" if used["illustrative"] else "reviewers' scores"
+        lines.append(f"措施得分 measures: {used['file']} ({tag})")
+    for region, share in sorted((rec.get("incomplete") or {}).items()):
+        lines.append(f"措施得分 measures: {region} recorded task scores cover {share} items only and no file "
+                     "completes them — no measures for this city yet")
+    return lines or ["措施得分 measures: none given — totals and grades wait for the reviewers' scores"]
+
+
 def _table(results: Sequence[Any], rubric: Any, used: dict[str, Any] | None, illustrative_data: bool) -> str:
     from ecer.accounting.report import ILLUSTRATIVE_BANNER
 
@@ -95,8 +113,7 @@ def _table(results: Sequence[Any], rubric: Any, used: dict[str, Any] | None, ill
     if used is None:
         lines.append("措施得分 measures: none given — totals and grades wait for the reviewers' scores")
     else:
-        tag = "示例评分，非真实评审 / illustrative scores, not a real review" if used["illustrative"] else "reviewers' scores"
-        lines.append(f"措施得分 measures: {used['file']} ({tag})")
+        lines += _measures_lines(used)
     lines.append("")
     rows = []
     for r in results:

@@ -3,8 +3,12 @@
 Achieved and required reductions come from the accounting evaluation (`ecer.accounting.evaluate`,
 the same path as the progress report), on current approved observations in the database or on a
 statistics file. City targets come from a targets file (the CSV of `ecer decompose --format csv`)
-or the plan's stored regional targets. The measures part comes from a reviewers' scores file, or
-the bundled illustrative scores ("demo"); without it no grade is given, except vetoes.
+or the plan's stored regional targets. The measures part comes from the province reviewer's recorded
+task scores of the year (task tracking, `ecer.services.tasks.recorded_measures`; read when the
+statistics come from the database) and from a reviewers' scores file, or the bundled illustrative
+scores ("demo"): a recorded (city, item) replaces the file's rows of that city and item; a city whose
+items, both sources together, do not cover the rubric's measures part gets none. Without either no
+grade is given, except vetoes. `Assessment.measures` says what was used (docs/task-tracking.md).
 
 The actor sees the cities of its scope only.
 """
@@ -38,6 +42,7 @@ class Assessment:
     results: list[Any]  # ecer.core.assessment.RegionAssessment, in the province's city order
     illustrative_data: bool
     measures: dict[str, Any] | None  # what was used for the measures part (None: nothing given)
+    measure_scores: tuple[Any, ...] = ()  # the rows behind it (ecer.core.assessment.MeasureScore)
 
 
 def parse_period(text: str, base_year: int, target_year: int) -> tuple[str, int]:
@@ -99,8 +104,8 @@ def read_targets_file(path: str) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def read_measures(option: str, year: int, rubric: Any) -> tuple[Any, dict[str, Any]]:
-    """Totals per region from a reviewers' scores file or `demo`, and what was used."""
+def _file_scores(option: str, year: int) -> tuple[list[Any], str]:
+    """A reviewers' scores file (or `demo`) parsed, and the name to show for it."""
     from ecer.core import assessment as core
     from ecer.demo import measures as demo
 
@@ -114,11 +119,39 @@ def read_measures(option: str, year: int, rubric: Any) -> tuple[Any, dict[str, A
         if not path.is_file():
             raise InvalidRequest(f"'{option}': no such file (or `demo` for the illustrative scores)", param="measures")
     name = path.name if option == "demo" else option
-    scores = core.parse_measures_csv(path.read_text(encoding="utf-8-sig"), name)
-    totals = core.measures_totals(scores, rubric.measures.max_points, name)
-    illustrative = any(m in f"{s.reviewer} {s.note}".lower() for s in scores for m in ILLUSTRATIVE_MARKERS)
-    return totals, {"file": name, "bundled_demo": option == "demo", "illustrative": illustrative,
-                    "regions": len(totals)}
+    return core.parse_measures_csv(path.read_text(encoding="utf-8-sig"), name), name
+
+
+def read_measures(option: str | None, year: int, rubric: Any, recorded: list[Any] | None = None
+                  ) -> tuple[Any, dict[str, Any] | None, list[Any]]:
+    """Totals per region from the recorded task scores (`recorded`, MeasureScore rows) and a reviewers'
+    scores file or `demo`; what was used; the rows used. (None, None, []) when there is neither."""
+    from ecer.core import assessment as core
+
+    recorded = recorded or []
+    if not option and not recorded:
+        return None, None, []
+    file_rows, name = _file_scores(option, year) if option else ([], "")
+    covered = {(s.region_code, s.item) for s in recorded}
+    rows = [*recorded, *(s for s in file_rows if (s.region_code, s.item) not in covered)]
+    # A city with recorded scores only whose items do not cover the rubric is left without measures
+    # (and said so), rather than refused: the reviewer may be halfway through the year's tasks.
+    with_file = {s.region_code for s in file_rows}
+    maxima: dict[str, dict[str, float]] = {}
+    for s in rows:
+        maxima.setdefault(s.region_code, {})[s.item] = s.max_points
+    incomplete = {r: f"{len(items)}/{len(rubric.measures.items)}" for r, items in maxima.items()
+                  if r not in with_file and not math.isclose(sum(items.values()), rubric.measures.max_points)}
+    rows = [s for s in rows if s.region_code not in incomplete]
+    totals = core.measures_totals(rows, rubric.measures.max_points, name or "recorded task scores")
+    illustrative = any(m in f"{s.reviewer} {s.note}".lower() for s in file_rows for m in ILLUSTRATIVE_MARKERS)
+    used_recorded = [s for s in recorded if s.region_code not in incomplete]
+    source = "+".join(p for p, n in (("recorded", used_recorded), ("file", file_rows)) if n) or "recorded"
+    return totals, {"file": name or None, "bundled_demo": option == "demo", "illustrative": illustrative,
+                    "regions": len(totals), "source": source,
+                    "recorded": {"items": len({(s.region_code, s.item) for s in used_recorded}),
+                                 "regions": len({s.region_code for s in used_recorded}),
+                                 "incomplete": incomplete}}, rows
 
 
 def assess(period: str, plan_code: str = DEFAULT_PLAN, *, actor: Actor, data_file: str | None = None,
@@ -149,7 +182,8 @@ def assess(period: str, plan_code: str = DEFAULT_PLAN, *, actor: Actor, data_fil
     try:
         rubric = core.load_rubric(rubric_code)
         # Read the reviewers' scores first: a bad or missing file is reported before the evaluation runs.
-        totals, used = read_measures(measures, year, rubric) if measures else (None, None)
+        recorded = _recorded(year, rubric, plan_code, {c.code for c in city_list}) if data_file is None else []
+        totals, used, rows = read_measures(measures, year, rubric, recorded)
         regional = read_targets_file(targets_file) if targets_file else None
         ap = assessment_plan(source.plan, INTENSITY, city_list, regional, base_year, target_year)
         # The completion shown in the progress report uses the rubric's method, so both agree.
@@ -159,4 +193,12 @@ def assess(period: str, plan_code: str = DEFAULT_PLAN, *, actor: Actor, data_fil
         results = core.assess(found, rubric, core.Period(kind, year), totals)  # type: ignore[arg-type]
     except AccountingInputError as err:
         raise ServiceError(str(err)) from err
-    return Assessment(rubric, kind, year, results, report.illustrative, used)
+    return Assessment(rubric, kind, year, results, report.illustrative, used, tuple(rows))
+
+
+def _recorded(year: int, rubric: Any, plan_code: str, regions: set[str]) -> list[Any]:
+    """The recorded task scores of the year for these cities (the database must be set up)."""
+    from ecer.services.tasks import recorded_measures
+
+    return recorded_measures(year, rubric, Path(plan_code).stem if plan_code.endswith(".yaml") else plan_code,
+                             regions)

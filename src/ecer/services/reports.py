@@ -212,6 +212,14 @@ def annual(req: Request, actor: Actor) -> Document:
                     sections, _provenance(head, lang), lang)
 
 
+def _measures_text(m: Any, lang: str) -> str:
+    parts = [f"{m.file} sha256:{m.sha256[:12]}"] if m.file else []
+    if m.recorded_items:
+        parts.append(_t(lang, f"任务跟踪评分 {m.recorded_items} 项（{m.recorded_regions} 个市(州)）",
+                        f"recorded task scores: {m.recorded_items} item(s) of {m.recorded_regions} city(ies)"))
+    return "; ".join(parts)
+
+
 def assessment(req: Request, actor: Actor, period: str | None = None) -> Document:
     from ecer.services.dashboard.assessment import assessment_page
 
@@ -249,8 +257,7 @@ def assessment(req: Request, actor: Actor, period: str | None = None) -> Documen
                     f"Rubric: {rubric.name}; targets {rubric.met_points:g} points, measures {rubric.measures_max:g} points; "
                     f"veto: {rubric.veto}.")]),
     ]
-    extra = [(_t(lang, "措施评分文件", "Measures scores"), f"{page.measures.file} sha256:{page.measures.sha256[:12]}")] \
-        if page.measures else []
+    extra = [(_t(lang, "措施评分文件", "Measures scores"), _measures_text(page.measures, lang))] if page.measures else []
     prov = [(_t(lang, "规划", "Plan"), page.plan_code), (_t(lang, "数据版本", "Data version"), page.data_version),
             (_t(lang, "评分办法", "Rubric"), rubric.code), *extra, ("ECER", __version__)]
     title = _t(lang, f"关于{page.period.name}结果的通报", f"Results of the {page.period.name}")

@@ -136,9 +136,13 @@ class Score:
     scored_at: Any
 
 
+ACTION_NAMES = {"report": ("报告", "report"), "evidence": ("佐证材料", "evidence"), "score": ("评分", "score")}
+
+
 @dataclass(frozen=True)
 class Event:
     action: str
+    action_name: str
     username: str
     role: str
     before: Any
@@ -245,6 +249,11 @@ def _department_names(lang: str) -> dict[str, str]:
     return {d.code: _lang_name(d, lang) for d in Dept.objects.all()}
 
 
+def department_name(code: str | None, lang: str = "zh") -> str:
+    """A plan department's name ("" for none)."""
+    return _department_names(lang).get(code, code) if code else ""
+
+
 def _plan_years(plan: Any) -> range:
     return range(plan.base_year + 1, plan.target_year + 1)
 
@@ -319,10 +328,12 @@ def _cities(plan: Any) -> list[Any]:
     return list(Region.objects.get_children(plan_region(plan_file))) if plan_file is not None else []
 
 
-def _event_view(e: Any, actor: Actor) -> Event:
+def _event_view(e: Any, actor: Actor, lang: str) -> Event:
     # A department sees that its task was scored, not any city's points.
     hide = actor.role == Role.DEPARTMENT and e.action == "score"
-    return Event(e.action, e.username, e.role, None if hide else e.before, None if hide else e.after, e.at)
+    zh, en = ACTION_NAMES.get(e.action, (e.action, e.action))
+    return Event(e.action, en if lang == "en" else zh, e.username, e.role, None if hide else e.before,
+                 None if hide else e.after, e.at)
 
 
 def plan_years(plan: str = DEFAULT_PLAN) -> list[int]:
@@ -354,7 +365,7 @@ def task_detail(task_id: int, *, actor: Actor, lang: str = "zh") -> TaskDetail:
              for e in ty.evidence.all()] if ty else [],
             [] if actor.role == Role.DEPARTMENT else scores, len({s.region_code for s in scores}),
             sum(points) / len(points) if points else None,
-            [_event_view(e, actor) for e in ty.events.all()] if ty else []))
+            [_event_view(e, actor, lang) for e in ty.events.all()] if ty else []))
     _, _, item_max = _item(task)
     programme = ""
     entry = None
@@ -454,7 +465,10 @@ def report(task_id: int, year: int, *, actor: Actor, status: str, milestones: st
         if status == "done" and not has_new and not ty.evidence.exists():
             raise InvalidRequest("a task reported done needs evidence: attach a file or a link", param="file")
         before = None if created else _snapshot(ty)
-        ty.status, ty.milestones, ty.self_assessment = status, milestones.strip(), self_assessment.strip()
+        # a browser's form sends CRLF: stored with LF, so the history shows the lines as typed
+        ty.status = status
+        ty.milestones = "\n".join(m.strip() for m in milestones.splitlines() if m.strip())
+        ty.self_assessment = self_assessment.replace("\r\n", "\n").strip()
         ty.self_score = self_score
         ty.reported_by = actor.username
         ty.department = Dept.objects.filter(code=actor.department_code).first() if actor.department_code else None

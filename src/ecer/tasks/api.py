@@ -66,6 +66,7 @@ class ScoreOut(Schema):
 
 class EventOut(Schema):
     action: str
+    action_name: str
     username: str
     role: str
     before: Any

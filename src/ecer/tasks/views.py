@@ -49,7 +49,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "kinds": [(k, svc.kind_name(k, _lang())) for k in svc.KINDS],
         "statuses": [(s, svc.status_name(s, _lang())) for s in svc.STATUSES],
         "f_department": get.get("department", ""), "f_kind": get.get("kind", ""), "f_status": get.get("status", ""),
-        "actor": actor})
+        "actor": actor, "my_department": svc.department_name(actor.department_code, _lang())})
 
 
 @login_required

@@ -56,10 +56,13 @@ class CityOut(Schema):
 
 
 class MeasuresOut(Schema):
-    file: str
+    file: str  # "" when only recorded task scores were used
     sha256: str
     illustrative: bool
     bundled_demo: bool
+    recorded_items: int  # (city, item) pairs from the province reviewer's recorded task scores
+    recorded_regions: int
+    incomplete: str  # cities whose recorded scores cover part of the items only
 
 
 class AssessmentOut(Schema):

@@ -12,6 +12,9 @@ Measures scores (措施得分) come from the reviewers' scores file of the perio
 `midterm-2023.csv`, `final-2025.csv`. When there is none and the statistics assessed are the
 illustrative demo data, the bundled illustrative scores of the year are used (示例评分, marked as
 such); real statistics never get made-up scores: without a file the cities get no grade, except vetoes.
+The province reviewer's recorded task scores of the year (task tracking) count too, and replace the
+file's rows of the same city and item (`ecer.services.assess.read_measures`); `MeasuresSource` says
+how many items of how many cities came from them.
 """
 
 from __future__ import annotations
@@ -94,10 +97,13 @@ class RubricView:
 
 @dataclass(frozen=True)
 class MeasuresSource:
-    file: str
+    file: str  # "" when the measures come from recorded task scores only
     sha256: str
     illustrative: bool
     bundled_demo: bool
+    recorded_items: int = 0  # (city, item) pairs scored from task tracking
+    recorded_regions: int = 0
+    incomplete: str = ""  # cities whose recorded scores cover part of the items only, e.g. "510800 1/8"
 
 
 @dataclass(frozen=True)
@@ -160,11 +166,9 @@ def _measures_file(kind: str, year: int, illustrative_data: bool) -> tuple[Path,
     return None
 
 
-def _items(path: Path, rubric: Any) -> dict[str, list[ItemScore]]:
-    """Per region, each item's score (mean over its reviewers) in the rubric's item order."""
-    from ecer.core.assessment_measures import parse_measures_csv
-
-    scores = parse_measures_csv(path.read_text(encoding="utf-8-sig"), path.name)
+def _items(scores: Any, rubric: Any) -> dict[str, list[ItemScore]]:
+    """Per region, each item's score (mean over its reviewers) in the rubric's item order; `rows` are
+    the scores file's rows, or "任务跟踪" for recorded task scores (row 0)."""
     order = {item.name_zh: i for i, item in enumerate(rubric.measures.items)}
     codes = {item.name_zh: item.code for item in rubric.measures.items}
     grouped: dict[str, dict[str, list[Any]]] = {}
@@ -173,7 +177,7 @@ def _items(path: Path, rubric: Any) -> dict[str, list[ItemScore]]:
     out = {}
     for region, items in grouped.items():
         rows = [ItemScore(codes.get(name, ""), name, sum(s.score for s in found) / len(found), found[0].max_points,
-                          len(found), ", ".join(str(s.row) for s in found))
+                          len(found), ", ".join(str(s.row) if s.row else "任务跟踪" for s in found))
                 for name, found in items.items()]
         out[region] = sorted(rows, key=lambda r: order.get(r.name, len(order)))
     return out
@@ -194,14 +198,17 @@ def _compute(plan_code: str, kind: str, year: int, text: str, illustrative: bool
     from ecer.services.assess import assess
 
     found = _measures_file(kind, year, illustrative)
-    if found is None:
-        return _Computed(assess(text, plan_code, actor=system_actor(), rubric_code=RUBRIC), {}, None)
-    path, bundled = found
-    done = assess(text, plan_code, actor=system_actor(), measures=str(path), rubric_code=RUBRIC)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    used = done.measures or {}
-    source = MeasuresSource(path.name, sha, bool(used.get("illustrative")), bundled)
-    return _Computed(done, _items(path, done.rubric), source)
+    path, bundled = found if found is not None else (None, False)
+    done = assess(text, plan_code, actor=system_actor(), measures=str(path) if path else None, rubric_code=RUBRIC)
+    used = done.measures
+    if used is None:
+        return _Computed(done, {}, None)
+    rec = used.get("recorded") or {}
+    source = MeasuresSource(path.name if path else "", hashlib.sha256(path.read_bytes()).hexdigest() if path else "",
+                            bool(used.get("illustrative")), bundled, int(rec.get("items", 0)),
+                            int(rec.get("regions", 0)),
+                            ", ".join(f"{r} {n}" for r, n in sorted((rec.get("incomplete") or {}).items())))
+    return _Computed(done, _items(done.measure_scores, done.rubric), source)
 
 
 def _file_key(kind: str, year: int) -> str:
@@ -216,7 +223,9 @@ def _file_key(kind: str, year: int) -> str:
 def _computed(plan_code: str, period: PeriodRef, version_key: str, illustrative: bool) -> _Computed:
     """The period's assessment for every city, computed at most once per data version and scores file."""
     key = (plan_code, period.text)
-    stamp = f"{version_key}|{_file_key(period.kind, period.year)}"
+    from ecer.services.tasks import scores_stamp
+
+    stamp = f"{version_key}|{_file_key(period.kind, period.year)}|{scores_stamp()}"
     hit = _memory.get(key)
     if hit and hit[0] == stamp:
         return hit[1]
