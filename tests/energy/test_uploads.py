@@ -224,6 +224,7 @@ def test_the_unit_page_and_its_api_show_monthly_energy_with_factors_and_quality(
     electricity = next(f for f in march["figures"] if f["energy_type"] == "electricity")
     assert (electricity["quantity"], electricity["calorific_tce"]) == (100.0, pytest.approx(0.01229))
     assert "GB/T 2589" in electricity["calorific_factor"]
+    assert electricity["energy_name"] == "电力"  # not the catalog row's 电力(等价值): a quantity has no basis
     # 2026 has no coal rate in the catalog: not guessed, said why
     assert electricity["coal_equivalent_tce"] is None and march["coal_equivalent_tce"] is None
     assert "ECER_COAL_RATES" in api["coal_equivalent_note"]

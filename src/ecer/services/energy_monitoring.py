@@ -91,7 +91,9 @@ class UnitEnergy:
 
 def _factor_text(f: Any) -> str:
     year = f", {f.factor.year}" if f.factor.year is not None else ""
-    return (f"{f.factor.kgce_per_base_unit:g} kgce/{f.factor.base_unit} ({f.factor.status}{year}): "
+    # the conversion to the factor's base unit when it is not 1 (t → kg; steam: its declared enthalpy in MJ/t)
+    base = f"{f.base_per_unit:g} {f.factor.base_unit}/{f.unit} × " if f.base_per_unit != 1 else ""
+    return (f"{base}{f.factor.kgce_per_base_unit:g} kgce/{f.factor.base_unit} ({f.factor.status}{year}): "
             f"{f.factor.source}")
 
 
@@ -155,8 +157,12 @@ def _month_row(month: str, period: Any, days: list[Any], meters: list[Enterprise
 
 def energy_names(lang: str) -> dict[str, str]:
     from ecer.catalogs.factors import load_energy_factors
+    from ecer.core.energy import ELECTRICITY
 
-    return {f.code: f.name_en if lang == "en" else f.name_zh for f in load_energy_factors()}
+    # electricity's rows are named per basis (电力(当量值), 电力(等价值)); a quantity of it is neither
+    names = {f.code: f.name_en if lang == "en" else f.name_zh for f in load_energy_factors()}
+    names[ELECTRICITY] = names[ELECTRICITY].split("(")[0].strip()
+    return names
 
 
 def unit_energy(credit_code: str, *, actor: Actor, year: int | None = None, lang: str = "zh") -> UnitEnergy:
