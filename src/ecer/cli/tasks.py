@@ -41,7 +41,8 @@ def list_(department: str | None, kind: str | None, status: str | None, year: in
     table = [[str(r.id), r.clause, r.kind_name, r.code, "、".join(d.name for d in r.lead) or "—", str(r.year),
               r.status_name, "" if r.self_score is None else f"{r.self_score:g}", "✓" if r.scored else "",
               r.item_name] for r in rows]
-    click.echo(render_table(["id", "条款", "类型", "代码", "牵头", "年度", "状态", "自评", "已评分", "措施项"], table))
+    click.echo(render_table(["id", "条款", "类型", "代码", "牵头", "年度", "状态", "自评", "已评分", "措施项"], table,
+                            max_cell=None))  # codes are what `ecer tasks show` and scripts read: never wrapped
 
 
 @tasks.command()
