@@ -8,7 +8,6 @@ Scope (which regions the importing user may write) is `ecer.services.energy_regi
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,16 +16,9 @@ from typing import Any
 from ecer.catalogs.industries import UnknownIndustry, normalise_industry_code
 from ecer.core import credit_code as credit
 from ecer.errors import InputFileError, Problem
+from ecer.services.workbook_file import HINT_PREFIXES, Column, read_lines, write_workbook
 
 SHEET = "重点用能单位"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label_zh: str
-    required: bool
-    hint: str  # what is expected, shown in the template's second row and in problems
 
 
 COLUMNS = (
@@ -81,25 +73,7 @@ class RegisterRow:
 
 def template_bytes(rows: Iterable[dict[str, Any]] = ()) -> bytes:
     """The register workbook: header (Chinese labels), a row of hints, then `rows` (an export)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from ecer.services.spreadsheet_safety import neutralise_cell
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    sheet.append([c.label_zh for c in COLUMNS])
-    sheet.append([f"({'必填 required' if c.required else '选填 optional'}) {c.hint}" for c in COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="808080")
-    for row in rows:
-        sheet.append([neutralise_cell(_cell_text(c.key, row.get(c.key))) for c in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(column.label_zh) * 2 + 2)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write_workbook(SHEET, COLUMNS, rows, _cell_text, lambda column: max(14, len(column.label_zh) * 2 + 2))
 
 
 def _cell_text(key: str, value: Any) -> Any:
@@ -112,16 +86,7 @@ def _cell_text(key: str, value: Any) -> Any:
 
 def read_register(data: bytes, file: str) -> list[RegisterRow]:
     """Every row of the workbook, checked; raises InputFileError with every problem found."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is one problem for the user
-        raise InputFileError([Problem(file, "file", f"not an Excel workbook (.xlsx): {exc}")]) from exc
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
-    if not lines:
-        raise InputFileError([Problem(file, "header", "the sheet is empty; expected the template's header row")])
+    lines = read_lines(data, file, SHEET)
     by_name = {c.label_zh: c for c in COLUMNS} | {c.key: c for c in COLUMNS}
     header = [by_name.get(str(v).strip()) if v is not None else None for v in lines[0]]
     problems = [Problem(file, "header", f"missing column '{c.label_zh}' ({c.key})", c.label_zh)
@@ -132,7 +97,7 @@ def read_register(data: bytes, file: str) -> list[RegisterRow]:
     seen: dict[str, int] = {}
     for number, line in enumerate(lines[1:], start=2):
         values = {col.key: _text(v) for col, v in zip(header, line, strict=False) if col is not None}
-        if not any(values.values()) or values.get("credit_code", "").startswith(("(必填", "(选填")):
+        if not any(values.values()) or values.get("credit_code", "").startswith(HINT_PREFIXES):
             continue  # blank rows and the template's hint row
         checked = _check_row(values, number, file, problems)
         if checked is None:

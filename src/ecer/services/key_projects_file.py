@@ -17,7 +17,6 @@ Scope and the database checks (regions, monitoring points) are `ecer.services.ke
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,16 +33,9 @@ from ecer.core.reduction import (
     reductions,
 )
 from ecer.errors import InputFileError, Problem
+from ecer.services.workbook_file import HINT_PREFIXES, Column, read_lines, write_workbook
 
 SHEET = "重点工程项目台账"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label_zh: str
-    required: bool
-    hint: str
 
 
 STATUS_LABELS = {"planned": "计划", "under_construction": "在建", "completed": "建成", "stable_operation": "稳定运行"}
@@ -150,26 +142,8 @@ def parameters(code: str, project_type: str, stable: dt.date | None, inputs: Map
 
 def template_bytes(catalog: ReductionCatalog, rows: Iterable[dict[str, Any]] = ()) -> bytes:
     """The ledger workbook: header (labels), a row of hints, then `rows` (by column key; an export)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from ecer.services.spreadsheet_safety import neutralise_cell
-
-    cols = columns(catalog)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    sheet.append([c.label_zh for c in cols])
-    sheet.append([f"({'必填 required' if c.required else '选填 optional'}) {c.hint}" for c in cols])
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="808080")
-    for row in rows:
-        sheet.append([neutralise_cell(_cell_text(c.key, row.get(c.key))) for c in cols])
-    for index, column in enumerate(cols, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, min(40, len(column.label_zh) * 2))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write_workbook(SHEET, columns(catalog), rows, _cell_text,
+                          lambda column: max(12, min(40, len(column.label_zh) * 2)))
 
 
 def _cell_text(key: str, value: Any) -> Any:
@@ -207,16 +181,7 @@ def read_ledger(data: bytes, file: str, catalog: ReductionCatalog, programmes: M
     """Every row of the workbook, checked (formula inputs by the core); raises InputFileError with every problem.
 
     `programmes` are the plan's programme codes (→ Chinese name, also accepted in the cell)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is one problem for the user
-        raise InputFileError([Problem(file, "file", f"not an Excel workbook (.xlsx): {exc}")]) from exc
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
-    if not lines:
-        raise InputFileError([Problem(file, "header", "the sheet is empty; expected the template's header row")])
+    lines = read_lines(data, file, SHEET)
     cols = columns(catalog)
     by_name = {c.label_zh: c for c in cols} | {c.key: c for c in cols}
     header: list[Column | None] = []
@@ -238,7 +203,7 @@ def read_ledger(data: bytes, file: str, catalog: ReductionCatalog, programmes: M
     seen: dict[str, int] = {}
     for number, line in enumerate(lines[1:], start=2):
         values = {col.key: _text(v) for col, v in zip(header, line, strict=False) if col is not None}
-        if not any(values.values()) or values.get("code", "").startswith(("(必填", "(选填")):
+        if not any(values.values()) or values.get("code", "").startswith(HINT_PREFIXES):
             continue  # blank rows and the template's hint row
         checked = checker.check(values, number)
         if checked is None:
