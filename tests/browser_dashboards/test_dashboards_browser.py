@@ -465,3 +465,32 @@ def test_reports_page_generates_a_report_in_the_background_and_downloads_it(serv
     assert ranking == [c.name for c in overview(year=2023, actor=system_actor()).ranking]
     assert s.errors == []
     s.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_header_fits_one_row_at_1280_and_its_menus_open_on_hover_click_and_keyboard(
+        server: str, service: None, browser: Any, lang: str) -> None:
+    """Twelve flat items took two rows at 1280 px (three in English); menus of related pages keep it to one."""
+    s = Session(browser, server, 1280, lang=lang)
+    page = s.go("/monitoring/alarms/")
+    tops = page.evaluate("() => [...document.querySelectorAll('.nav > a, .nav > .nav-menu')]"
+                         ".map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, f"the nav wraps onto {len(set(tops))} rows: {tops}"
+    ledgers = page.locator(".nav-menu[data-menu=ledgers]")
+    tasks = ledgers.locator("a[href='/tasks/']")
+    assert not tasks.is_visible()
+    ledgers.hover()
+    assert tasks.is_visible()
+    s.shot(f"nav-menu-hover-{lang}", full=False)
+    page.mouse.move(5, 700)
+    assert not tasks.is_visible()
+    page.click(".nav-menu[data-menu=targets] .nav-menu-label")  # a tap opens it (touch screens)
+    assert page.locator(".nav-menu[data-menu=targets] a[href='/assessment/']").is_visible()
+    page.keyboard.press("Escape")
+    # the page you are on: Alarms, inside the monitoring menu, which is marked too
+    assert page.locator(".nav-menu[data-menu=monitoring].active a.active").get_attribute("href") == "/monitoring/alarms/"
+    page.click("#user-menu")
+    assert page.locator("#tokens-link").is_visible()
+    s.shot(f"nav-user-menu-{lang}", full=False)
+    assert s.errors == []
+    s.close()

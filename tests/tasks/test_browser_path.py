@@ -78,6 +78,7 @@ def test_department_reports_with_evidence_reviewer_scores_assessment_uses_it(
 
     # 1. the department finds its task in the list and reports 2024 done with an evidence file
     dept = _login(browser, url, "ndrc")
+    dept.click(".nav-menu[data-menu=ledgers] .nav-menu-label")  # the ledgers menu opens on a click
     dept.click("nav a[href='/tasks/']")
     dept.select_option("#task-filters select[name=year]", "2024")
     dept.select_option("#task-filters select[name=kind]", "task")

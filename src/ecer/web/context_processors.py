@@ -8,13 +8,15 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from ecer.masterdata.models import Observation
+from ecer.web.navigation import navigation
 
 
 def ecer(request: HttpRequest) -> dict[str, Any]:
     # The banner is shown on every page as long as any illustrative (made-up) data is in the database,
     # so that no screenshot of the demo can be mistaken for official statistics.
     return {"illustrative_data": Observation.objects.filter(is_illustrative=True).exists(),
-            "totp_enrolment": _offers_totp(request), "reads_audit_log": _reads_audit_log(request)}
+            "totp_enrolment": _offers_totp(request), "reads_audit_log": _reads_audit_log(request),
+            "nav": navigation(request)}
 
 
 def _reads_audit_log(request: HttpRequest) -> bool:

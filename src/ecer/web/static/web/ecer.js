@@ -35,6 +35,24 @@
     var el = window.location.hash && document.getElementById(window.location.hash.slice(1));
     if (el && el.tagName === "DETAILS") { el.open = true; }
   }
+  // Header menus (web/navigation.py) open on hover and focus by CSS; a tap or click toggles them too,
+  // for touch screens, and a click elsewhere or Escape closes them.
+  function closeMenus(except) {
+    document.querySelectorAll(".nav-menu.open").forEach(function (menu) {
+      if (menu === except) { return; }
+      menu.classList.remove("open");
+      menu.querySelector(".nav-menu-label").setAttribute("aria-expanded", "false");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var label = event.target.closest && event.target.closest(".nav-menu-label");
+    if (!label) { closeMenus(null); return; }
+    var menu = label.parentElement;
+    closeMenus(menu);
+    label.setAttribute("aria-expanded", String(menu.classList.toggle("open")));
+  });
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") { closeMenus(null); } });
+
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", openTarget);
 }());
