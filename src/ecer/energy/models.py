@@ -14,6 +14,7 @@ import math
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecer.collection.models import FrozenSubmissionError, SubmissionStatus
 from ecer.core.energy_units import ConversionProblem, unit_problem
 from ecer.core.meters import DAY
 from ecer.monitoring.models import Enterprise
@@ -217,3 +218,85 @@ class IntervalEnergy(models.Model):
         ordering = ["point_id", "start"]
         constraints = [models.UniqueConstraint(fields=["point", "start"], name="uniq_interval_energy_start")]
         indexes = [models.Index(fields=["point", "local_date"], name="interval_energy_point_date")]
+
+
+# --- the annual energy-utilisation report (docs/energy-report.md) -----------------------------------
+
+#: The fields the workflow may still change on a report that is no longer a draft.
+REPORT_WORKFLOW_FIELDS = frozenset({"status", "submitted_by", "submitted_at", "decided_by", "decided_at"})
+
+
+class EnergyReportQuerySet(models.QuerySet["EnergyReport"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.exclude(status=SubmissionStatus.DRAFT).exists():
+            raise FrozenSubmissionError("only draft energy reports may be deleted")
+        return super().delete()
+
+    def update(self, **kwargs: object) -> int:
+        if set(kwargs) - REPORT_WORKFLOW_FIELDS and self.exclude(status=SubmissionStatus.DRAFT).exists():
+            raise FrozenSubmissionError("a submitted energy report's content cannot be changed")
+        return super().update(**kwargs)
+
+
+class EnergyReport(models.Model):
+    """One version of a unit's annual energy-utilisation report (能源利用状况报告) for the year of a
+    reporting period. The collection workflow's states, versions and freeze (`ecer.collection.models`):
+    editable only as a draft; once submitted the content is frozen, the city's reviewer returns it with
+    comments or approves it, and a change after that is version n + 1 that `supersedes` it. The totals
+    are the checked sums of the content (`ecer.core.energy_report.evaluate`), stored at submission."""
+
+    energy_unit = models.ForeignKey(KeyEnergyUnit, on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey("collection.ReportingPeriod", on_delete=models.PROTECT, related_name="energy_reports")
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    reason = models.TextField(blank=True, default="")
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="superseded_by")
+    content = models.JSONField(default=dict)
+    calorific_tce = models.FloatField(null=True, blank=True)
+    coal_equivalent_tce = models.FloatField(null=True, blank=True)
+    feedstock_calorific_tce = models.FloatField(null=True, blank=True)
+    savings_tce = models.FloatField(null=True, blank=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.CharField(max_length=150, blank=True, default="")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnergyReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["energy_unit_id", "period__year", "version"]
+        constraints = [models.UniqueConstraint(fields=["energy_unit", "period", "version"],
+                                               name="energy_report_unique_version")]
+
+    def __str__(self) -> str:
+        return f"energy report #{self.pk} {self.energy_unit_id}/{self.period_id} v{self.version} ({self.status})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            stored = EnergyReport.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            fields = kwargs.get("update_fields")
+            if stored is not None and stored != SubmissionStatus.DRAFT and (
+                    fields is None or set(fields) - REPORT_WORKFLOW_FIELDS):  # type: ignore[arg-type]
+                raise FrozenSubmissionError(f"energy report {self.pk} is {stored}: its content is frozen")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        if self.status != SubmissionStatus.DRAFT:
+            raise FrozenSubmissionError(f"energy report {self.pk} is {self.status}: it is kept for ever")
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class EnergyReportComment(models.Model):
+    """A reviewer's comment on a report version, or on one field of it (`field`, e.g. `energy[0].quantity`)."""
+
+    report = models.ForeignKey(EnergyReport, on_delete=models.PROTECT, related_name="comments")
+    field = models.CharField(max_length=100, blank=True, default="")
+    text = models.TextField()
+    author = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -192,15 +192,22 @@ def _locked(sub: Submission) -> Submission:
     return Submission.objects.select_for_update().select_related("region", "period").get(pk=sub.pk)
 
 
-def _require_status(sub: Submission, *allowed: str) -> None:
-    if sub.status not in allowed:
-        raise SubmissionError(f"submission #{sub.pk} v{sub.version} is {sub.status}; this needs "
+def require_status(record: Any, *allowed: str, noun: str = "submission") -> None:
+    """Refuse a workflow step unless the version (`pk`, `version`, `status`: a submission, an enterprise's
+    energy report) is in one of the `allowed` states."""
+    if record.status not in allowed:
+        raise SubmissionError(f"{noun} #{record.pk} v{record.version} is {record.status}; this needs "
                               f"{' or '.join(allowed)}")
 
 
-def _require_open_period(period: ReportingPeriod) -> None:
+def require_open_period(period: ReportingPeriod) -> None:
+    """Refuse new versions and submissions for a closed period (every report of the workflow)."""
     if period.closed:
         raise SubmissionError(f"period {period.code} is closed: no new submissions or revisions")
+
+
+_require_status = require_status
+_require_open_period = require_open_period
 
 
 def _findings(sub: Submission, values: Mapping[str, float | None]) -> tuple[list[Finding], dict[str, float]]:
