@@ -25,7 +25,8 @@ LAYERS = {
     "ecer.alarms": 1,  # stored alarms; ecer.alarms.detect is pure (no Django)
     "ecer.tasks": 1,  # task tracking of the plan (models); pages/api are adapters
     "ecer.energy": 1,  # the key energy-using units register (models); pages/api are adapters
-    "ecer.energy.simulator": 3,  # simulated meters: an HTTP client of the upload endpoint, like the gateway's
+    "ecer.energy.simulator": 3,
+    "ecer.energy.report_views": 3,  # the annual energy-report pages (adapter)  # simulated meters: an HTTP client of the upload endpoint, like the gateway's
     "ecer.projects": 1,  # the key-project ledger (models); pages/api are adapters
     "ecer.reports": 1,  # report documents and their renderers (Word, PDF, Excel; no Django); views/api are adapters
     "ecer.services": 2,

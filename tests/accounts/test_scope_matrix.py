@@ -27,7 +27,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -57,6 +57,9 @@ SEES_ALL = {"province", "province-reviewer", "auditor"}
 OPERATOR = {GY: "guangyuan", CD: "chengdu"}  # whose jobs and tokens a side's are
 MISSING = "missing"  # the side whose ids exist nowhere
 
+GUESS_REPORT = 987654321  # an energy-report id that exists nowhere
+
+
 @dataclass(frozen=True)
 class Side:
     """One city's records as another user would guess them (or ids that exist nowhere)."""
@@ -73,6 +76,7 @@ class Side:
     unit: str = "NO-SUCH-UNIT"  # credit code of a key energy-using unit in the region
     enterprise: int = 0  # id of the monitored enterprise of `device`
     project: str = "NO-SUCH-PROJECT"  # code of a key project in the region
+    report: int = GUESS_REPORT  # id of a submitted annual energy report of `unit`
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -110,6 +114,8 @@ REGISTER_KEEPERS = role_is("province_admin", "city_operator")
 EVIDENCE_ADDERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
 TASK_READERS = role_is("province_admin", "province_reviewer", "auditor", "department")
 DEPARTMENTS = role_is("department")
+FILERS = role_is("enterprise_reporter")  # annual energy reports: the enterprise files its own
+CITY_DECIDERS = role_is("city_reviewer")  # the reviewer of the enterprise's city decides it
 JOB_STARTERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer", "enterprise_reporter",
                        "department")  # a report is cut to the actor's scope: empty for an enterprise or a department
 
@@ -209,6 +215,17 @@ PAGES: dict[str, Route] = {
     "tasks:score": Route(None, lambda s: f"/tasks/{TASK['drc']}/score/", REVIEWERS, "POST",
                          lambda s: {"year": "2024", "region": GY, "points": "1"}),
     "tasks:evidence": Route(None, lambda s: f"/tasks/evidence/{GUESS}/", NOBODY),
+    "energy:reports": Route(None, lambda s: "/energy/reports/", listing=True),
+    "energy:report_start": Route("enterprise", lambda s: "/energy/reports/start/", FILERS, "POST",
+                                 lambda s: {"unit": s.unit, "period": "2024"}),
+    "energy:report": Route("enterprise", lambda s: f"/energy/reports/{s.report}/"),
+    "energy:report_save": Route("enterprise", lambda s: f"/energy/reports/{s.report}/save/", FILERS, "POST",
+                                lambda s: {"energy-rows": "0", "then": "submit"}),
+    "energy:report_decide": Route("enterprise", lambda s: f"/energy/reports/{s.report}/decide/", CITY_DECIDERS,
+                                  "POST", lambda s: {"decision": "approve"}),
+    "energy:report_revise": Route("enterprise", lambda s: f"/energy/reports/{s.report}/revise/", FILERS, "POST",
+                                  lambda s: {"reason": "x"}),
+    "energy:report_export": Route("enterprise", lambda s: f"/energy/reports/{s.report}/export.xlsx"),
     "projects:list": Route(None, lambda s: "/projects/", listing=True),
     "projects:detail": Route("region", lambda s: f"/projects/{s.project}/"),
     "projects:export": Route(None, lambda s: "/projects/export.xlsx"),
@@ -272,6 +289,26 @@ API: dict[tuple[str, str], Route] = {
     ("POST", "/api/tasks/{task_id}/years/{year}/score"): Route(
         None, lambda s: f"/api/tasks/{TASK['drc']}/years/2024/score", REVIEWERS, "POST",
         lambda s: {"region": GY, "points": 1}, True),
+    ("GET", "/api/energy/reports"): Route(None, lambda s: "/api/energy/reports", listing=True),
+    ("POST", "/api/energy/reports"): Route("enterprise", lambda s: "/api/energy/reports", FILERS, "POST",
+                                           lambda s: {"unit": s.unit, "period": "2024"}, True),
+    ("GET", "/api/energy/reports/{report_id}"): Route("enterprise", lambda s: f"/api/energy/reports/{s.report}"),
+    ("PUT", "/api/energy/reports/{report_id}"): Route("enterprise", lambda s: f"/api/energy/reports/{s.report}",
+                                                      FILERS, "PUT", lambda s: {"content": {}}, True),
+    ("POST", "/api/energy/reports/{report_id}/submit"): Route(
+        "enterprise", lambda s: f"/api/energy/reports/{s.report}/submit", FILERS, "POST", lambda s: {}, True),
+    ("POST", "/api/energy/reports/{report_id}/return"): Route(
+        "enterprise", lambda s: f"/api/energy/reports/{s.report}/return", CITY_DECIDERS, "POST",
+        lambda s: {"comment": "x"}, True),
+    ("POST", "/api/energy/reports/{report_id}/approve"): Route(
+        "enterprise", lambda s: f"/api/energy/reports/{s.report}/approve", CITY_DECIDERS, "POST", lambda s: {}, True),
+    ("POST", "/api/energy/reports/{report_id}/revise"): Route(
+        "enterprise", lambda s: f"/api/energy/reports/{s.report}/revise", FILERS, "POST",
+        lambda s: {"reason": "x"}, True),
+    ("GET", "/api/energy/reports/{report_id}/export.xlsx"): Route(
+        "enterprise", lambda s: f"/api/energy/reports/{s.report}/export.xlsx"),
+    ("GET", "/api/energy/units/{credit_code}/report-total"): Route(
+        "region", lambda s: f"/api/energy/units/{s.unit}/report-total?year=2024"),
     ("GET", "/api/projects/"): Route(None, lambda s: "/api/projects/", listing=True),
     ("GET", "/api/projects/findings"): Route(None, lambda s: "/api/projects/findings", listing=True),
     ("GET", "/api/projects/{code}"): Route("region", lambda s: f"/api/projects/{s.project}"),
@@ -416,6 +453,29 @@ def _energy_unit_in(region: str) -> str:
     return str(enterprise.credit_code)
 
 
+def _reporters_unit() -> str:
+    """The demo enterprise reporter's enterprise, on the energy register; its credit code."""
+    from ecer.accounts.models import EnterpriseBinding
+    from ecer.energy.models import KeyEnergyUnit
+
+    enterprise = EnterpriseBinding.objects.select_related("enterprise").get(user__username="enterprise").enterprise
+    KeyEnergyUnit.objects.get_or_create(enterprise=enterprise, defaults={"industry_code": "2614",
+                                                                          "level": "ten_thousand"})
+    return str(enterprise.credit_code)
+
+
+def _energy_report_of(credit_code: str) -> int:
+    """A submitted annual energy report (2024) of the unit; its id."""
+    from ecer.collection.models import ReportingPeriod
+    from ecer.energy.models import EnergyReport, KeyEnergyUnit
+
+    unit = KeyEnergyUnit.objects.get(enterprise__credit_code=credit_code)
+    content = {"energy": [{"energy_type": "electricity", "unit": "kwh", "quantity": 1000.0}],
+               "total_calorific_tce": 0.1229}
+    return int(EnergyReport.objects.create(energy_unit=unit, period=ReportingPeriod.objects.get(code="2024"),
+                                           status="submitted", content=content, created_by="matrix").pk)
+
+
 def _enterprise_of(mn: str | None) -> int:
     return Device.objects.get(mn=mn).point.enterprise_id if mn else 0
 
@@ -458,10 +518,13 @@ def _world() -> dict[str, Side]:
                            _submission(code, "2022", OPERATOR[code], "submitted"),
                            _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token,
                            _energy_unit_in(code), _enterprise_of(device), _key_project_in(code))
+        sides[code] = replace(sides[code], report=_energy_report_of(sides[code].unit))
     enterprise_device = Device.objects.filter(point__enterprise__region_code=ENTERPRISE_REGION).values_list(
         "mn", flat=True).first()
+    own = _reporters_unit()
     sides[ENTERPRISE_REGION] = Side(ENTERPRISE_REGION, 0, 0, 0, 0, 0, str(uuid.uuid4()), enterprise_device or "-", 0,
-                                    enterprise=_enterprise_of(enterprise_device))
+                                    enterprise=_enterprise_of(enterprise_device), unit=own,
+                                    report=_energy_report_of(own))
     sides[MISSING] = Side(MISSING, 987654321, 987654321, 987654321, 987654321, 987654321, str(uuid.uuid4()),
                           "NO-SUCH-DEVICE-MN", 987654321, enterprise=987654321)
     plan = Plan.objects.get(code="sichuan-14fyp")

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from ecer.services import energy_monitoring as monitoring
 from ecer.services import energy_register as register
+from ecer.services import energy_reports as reports
 from ecer.services import energy_uploads as uploads
 from ecer.services.actor import actor_from_request
 from ecer.site.api_auth import UPLOAD_AUTH
@@ -225,3 +226,214 @@ def upload_readings(request: HttpRequest, body: UploadIn) -> Any:
         return Status(400, {"detail": str(err), "problems": [vars(p) for p in err.problems]})
     except uploads.UploadConflict as err:
         return Status(409, {"detail": str(err)})
+
+
+# --- the annual energy-utilisation report (docs/energy-report.md) ----------------------------------
+
+
+class ReportRowOut(Schema):
+    id: int
+    credit_code: str
+    enterprise: str
+    region_code: str
+    period: str
+    year: int
+    version: int
+    status: str
+    calorific_tce: float | None
+    coal_equivalent_tce: float | None
+    submitted_at: datetime | None
+    decided_by: str
+
+
+class EnergyRowOut(Schema):
+    energy_type: str
+    energy_name: str
+    quantity: float
+    unit: str
+    feedstock: float
+    calorific_tce: float
+    coal_equivalent_tce: float | None
+    feedstock_calorific_tce: float
+    calorific_factor: str
+    coal_equivalent_factor: str | None
+
+
+class ProductRowOut(Schema):
+    name: str
+    output: float
+    unit: str
+    energy_tce: float
+    unit_consumption: float | None
+    unit_consumption_unit: str
+    standard: str
+    standard_product: str
+    limit: float | None
+    limit_level: str
+    limit_status: str
+    limit_source: str
+    within_limit: bool | None
+
+
+class ReportOut(Schema):
+    id: int
+    credit_code: str
+    enterprise: str
+    region_code: str
+    period: str
+    year: int
+    version: int
+    status: str
+    reason: str
+    created_by: str
+    submitted_by: str
+    submitted_at: datetime | None
+    decided_by: str
+    decided_at: datetime | None
+    content: dict[str, Any] = Field(..., description="what the enterprise entered (PUT it back to change a draft)")
+    energy: list[EnergyRowOut]
+    materials: list[dict[str, Any]]
+    products: list[ProductRowOut]
+    projects: list[dict[str, Any]]
+    declared_calorific_tce: float | None
+    declared_coal_equivalent_tce: float | None
+    declared_savings_tce: float | None
+    calorific_tce: float = Field(..., description="the sum of the energy lines, calorific basis (当量值)")
+    coal_equivalent_tce: float | None = Field(..., description="coal-equivalent basis (等价值); null: the year's "
+                                              "coal rate is open (see coal_equivalent_note)")
+    feedstock_calorific_tce: float
+    savings_tce: float
+    coal_equivalent_note: str | None
+    problems: list[ProblemOut] = Field(..., description="block the submission")
+    findings: list[ProblemOut] = Field(..., description="shown to the reviewer (e.g. above a national limit)")
+    comments: list[dict[str, str]]
+    versions: list[dict[str, Any]]
+
+
+class ReportStartIn(Schema):
+    unit: str = Field(..., description="credit code of the key energy-using unit", max_length=40)
+    period: str = Field(..., description="reporting period code, e.g. 2024", max_length=20)
+
+
+class ReportContentIn(Schema):
+    content: dict[str, Any] = Field(..., description="energy[], materials[], products[], projects[], "
+                                    "total_calorific_tce, total_coal_equivalent_tce, total_savings_tce")
+
+
+class ReportDecisionIn(Schema):
+    comment: str = ""
+    field_comments: dict[str, str] = Field(default_factory=dict, description="field path → comment, e.g. "
+                                           "{\"energy[1].quantity\": \"…\"}")
+
+
+class ReportReviseIn(Schema):
+    reason: str = ""
+
+
+class ReportTotalOut(Schema):
+    credit_code: str
+    year: int
+    report_id: int
+    version: int
+    calorific_tce: float
+    coal_equivalent_tce: float | None
+    feedstock_calorific_tce: float
+    savings_tce: float
+    approved_by: str
+    approved_at: datetime | None
+
+
+class ReportRefusedOut(Schema):
+    detail: str
+    problems: list[ProblemOut] = []
+
+
+REPORT_ANSWERS = {200: ReportOut, 400: ReportRefusedOut, 404: DetailOut, 409: DetailOut}
+
+
+def _report_call(function: Any, request: HttpRequest, *args: Any) -> Any:
+    """NotFound / PermissionDenied → 404 (ids cannot be probed); bad content → 400 with every problem by
+    field; a step the state refuses → 409."""
+    from ecer.services.actor import PermissionDenied
+    from ecer.services.errors import NotFound
+    from ecer.services.submissions import SubmissionError
+
+    try:
+        return function(actor_from_request(request), *args)
+    except (NotFound, PermissionDenied):
+        return Status(404, {"detail": "not found"})
+    except reports.ReportProblems as err:
+        return Status(400, {"detail": str(err), "problems": [vars(p) for p in err.problems]})
+    except SubmissionError as err:
+        return Status(409, {"detail": str(err)})
+
+
+@router.get("/reports", response=list[ReportRowOut])
+@paginate(Pages)
+def report_list(request: HttpRequest, unit: str | None = None, period: str | None = None,
+                status: str | None = None) -> Any:
+    """The annual energy-report versions the caller may see (an enterprise its own, a city its units')."""
+    return reports.list_reports(actor_from_request(request), unit=unit, period=period, status=status)
+
+
+@router.post("/reports", response=REPORT_ANSWERS)
+def report_start(request: HttpRequest, body: ReportStartIn) -> Any:
+    """A new draft (version 1): the enterprise reporter, for its own unit and an open period."""
+    return _report_call(reports.start_report, request, body.unit, body.period)
+
+
+@router.get("/reports/{report_id}", response=REPORT_ANSWERS)
+def report_detail(request: HttpRequest, report_id: int, lang: str = "zh") -> Any:
+    return _report_call(lambda a, i: reports.get_report(a, i, "en" if lang == "en" else "zh"), request, report_id)
+
+
+@router.put("/reports/{report_id}", response=REPORT_ANSWERS)
+def report_save(request: HttpRequest, report_id: int, body: ReportContentIn) -> Any:
+    """Replace a draft's content (400 naming every field that cannot be read; nothing saved)."""
+    return _report_call(reports.save_report, request, report_id, body.content)
+
+
+@router.post("/reports/{report_id}/submit", response=REPORT_ANSWERS)
+def report_submit(request: HttpRequest, report_id: int) -> Any:
+    """draft → submitted; 400 with every problem (factor, unit, a total that disagrees with its parts)."""
+    return _report_call(reports.submit, request, report_id)
+
+
+@router.post("/reports/{report_id}/return", response=REPORT_ANSWERS)
+def report_return(request: HttpRequest, report_id: int, body: ReportDecisionIn) -> Any:
+    """submitted → returned with comments (the reviewer of the enterprise's city)."""
+    return _report_call(reports.return_report, request, report_id, body.comment, body.field_comments)
+
+
+@router.post("/reports/{report_id}/approve", response=REPORT_ANSWERS)
+def report_approve(request: HttpRequest, report_id: int, body: ReportDecisionIn) -> Any:
+    """submitted → approved (the reviewer of the enterprise's city)."""
+    return _report_call(reports.approve, request, report_id, body.comment)
+
+
+@router.post("/reports/{report_id}/revise", response=REPORT_ANSWERS)
+def report_revise(request: HttpRequest, report_id: int, body: ReportReviseIn) -> Any:
+    """Version n + 1 of a returned or approved version (a reason is required after approval)."""
+    return _report_call(reports.revise, request, report_id, body.reason)
+
+
+@router.get("/reports/{report_id}/export.xlsx", response={404: DetailOut})
+def report_export(request: HttpRequest, report_id: int, lang: str = "zh") -> Any:
+    """The report version as an Excel workbook."""
+    from django.http import HttpResponse
+
+    answer = _report_call(lambda a, i: reports.export_report(a, i, "en" if lang == "en" else "zh"), request,
+                          report_id)
+    if not isinstance(answer, tuple):
+        return answer
+    data, name = answer
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/units/{credit_code}/report-total", response={200: ReportTotalOut | None, 404: DetailOut})
+def report_total(request: HttpRequest, credit_code: str, year: int) -> Any:
+    """The unit's annual energy by its latest approved report of `year` (tce on both bases); null when none
+    is approved. Scoped like the register."""
+    return _report_call(lambda a: reports.approved_report_total(credit_code, year, actor=a), request)

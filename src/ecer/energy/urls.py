@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecer.energy import views
+from ecer.energy import report_views, views
 
 app_name = "energy"
 urlpatterns = [
@@ -9,4 +9,11 @@ urlpatterns = [
     path("units/export.xlsx", views.export, name="export"),
     path("units/template.xlsx", views.template, name="template"),
     path("units/<str:credit_code>/", views.unit_detail, name="unit"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/start/", report_views.start, name="report_start"),
+    path("reports/<int:pk>/", report_views.detail, name="report"),
+    path("reports/<int:pk>/save/", report_views.save, name="report_save"),
+    path("reports/<int:pk>/decide/", report_views.decide, name="report_decide"),
+    path("reports/<int:pk>/revise/", report_views.revise, name="report_revise"),
+    path("reports/<int:pk>/export.xlsx", report_views.export, name="report_export"),
 ]

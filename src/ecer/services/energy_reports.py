@@ -617,3 +617,63 @@ def seed_demo_report(period_code: str = "2024") -> int | None:
         save_report(actor, view.id, data)
         submit(actor, view.id)
     return view.id
+
+
+# --- Excel export ----------------------------------------------------------------------------------
+
+def export_report(actor: Actor, report_id: int | str, lang: str = "zh") -> tuple[bytes, str]:
+    """One report version as an XLSX workbook (a sheet per part, each figure with its factor and source,
+    each product with its limit and source). Every text cell is neutralised (no formulas)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from ecer.services.spreadsheet_safety import neutralise_cell
+
+    view = get_report(actor, report_id, lang)
+    zh = lang != "en"
+    book = Workbook()
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = [
+        ("报告 report" if zh else "report", ["项目 field", "值 value"], [
+            ["企业 enterprise", view.enterprise], ["统一社会信用代码 credit code", view.credit_code],
+            ["年度 year", view.year], ["版本 version", view.version], ["状态 status", view.status],
+            ["综合能源消费量（当量值）tce, calorific", view.calorific_tce],
+            ["综合能源消费量（等价值）tce, coal-equivalent",
+             view.coal_equivalent_tce if view.coal_equivalent_tce is not None else view.coal_equivalent_note or ""],
+            ["其中用作原料（当量值）feedstock tce", view.feedstock_calorific_tce],
+            ["节能量 savings tce", view.savings_tce],
+            ["填报 filed by", view.submitted_by], ["审核 decided by", view.decided_by]]),
+        ("能源 energy", ["能源品种 energy type", "实物量 quantity", "单位 unit", "其中用作原料 feedstock",
+                        "当量值 tce calorific", "等价值 tce coal-equivalent", "当量值折标系数及来源 calorific factor",
+                        "等价值折标系数及来源 coal-equivalent factor"],
+         [[e.energy_name, e.quantity, e.unit, e.feedstock, e.calorific_tce, e.coal_equivalent_tce,
+           e.calorific_factor, e.coal_equivalent_factor or view.coal_equivalent_note or ""] for e in view.energy]),
+        ("原材料 materials", ["名称 name", "数量 quantity", "单位 unit"],
+         [[m["name"], m["quantity"], m["unit"]] for m in view.materials]),
+        ("产品 products", ["产品 product", "产量 output", "单位 unit", "综合能耗 tce", "单位产品能耗 unit consumption",
+                          "单位 unit", "限额标准 standard", "限定值 limit", "级别 level", "状态 status", "来源 source",
+                          "是否达标 within limit"],
+         [[p.name, p.output, p.unit, p.energy_tce, p.unit_consumption, p.unit_consumption_unit, p.standard, p.limit,
+           p.limit_level, p.limit_status, p.limit_source,
+           "" if p.within_limit is None else ("是 yes" if p.within_limit else "否 no")] for p in view.products]),
+        ("节能项目 projects", ["项目 project", "节能量 tce", "投资 10k yuan"],
+         [[p["name"], p["savings_tce"], p["investment_10k_yuan"]] for p in view.projects]),
+    ]
+    first = True
+    for title, header, rows in sheets:
+        sheet = book.active if first else book.create_sheet()
+        first = False
+        assert sheet is not None
+        sheet.title = title[:31]
+        sheet.append(header)
+        for row in rows:
+            sheet.append([neutralise_cell(v) for v in row])
+        for i in range(1, len(header) + 1):
+            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 22
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), f"energy-report-{view.credit_code}-{view.period}-v{view.version}.xlsx"
+
+
+def may_file_for(actor: Actor) -> bool:
+    return actor.role in FILERS and actor.enterprise_id is not None

@@ -49,7 +49,8 @@ NAVIGATION: tuple[NavItem | NavMenu, ...] = (
         NavItem(_("Alarms"), "/monitoring/alarms/", ("/monitoring/alarms/",), key="alarms"),
     )),
     NavMenu("ledgers", _("Ledgers"), (
-        NavItem(_("Energy units"), "/energy/units/", ("/energy/",)),
+        NavItem(_("Energy units"), "/energy/units/", ("/energy/units/",)),
+        NavItem(_("Energy reports"), "/energy/reports/", ("/energy/reports/",)),
         NavItem(_("Key projects"), "/projects/", ("/projects/",)),
         NavItem(_("Tasks"), "/tasks/", ("/tasks/",)),
     )),
