@@ -69,7 +69,7 @@ def test_late_data_joining_two_alarms_keeps_one(lake_dir: Path) -> None:
     first, second = _exceedances()
     assert (first.hours, first.end.isoformat()) == (5, "2025-03-04T06:00:00+00:00")
     assert second.status == "closed" and second.detail["joined_into"] == first.pk
-    assert second.events.last().note == f"joined into alarm {first.pk} by late data"
+    assert second.events.last().note == f"补传数据后并入报警 {first.pk} joined into alarm {first.pk} by late data"
 
 
 def test_offline_with_the_device_threshold_and_ended_when_it_is_back(lake_dir: Path) -> None:

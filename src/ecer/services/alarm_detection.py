@@ -135,7 +135,7 @@ def _store(ep: rules.Episode, device: Any, actor: Actor, result: DetectResult) -
         alarm, *joined = matches
         before = alarm.snapshot()
         if not ep.breach:  # a quality day judged fine again: its alarm is cleared
-            _auto_close(alarm, actor, "rate back at or above its threshold", before, result)
+            _auto_close(alarm, actor, "比率已恢复至阈值 rate back at or above its threshold", before, result)
             return
         covers = start <= alarm.start and (end is None or (alarm.end is not None and end >= alarm.end))
         for other in joined:  # late data joined two alarms into one episode
@@ -145,7 +145,7 @@ def _store(ep: rules.Episode, device: Any, actor: Actor, result: DetectResult) -
                 alarm.peak_value, alarm.peak_at = other.peak_value, other.peak_at
             other_before = other.snapshot()
             other.detail = {**other.detail, "joined_into": alarm.pk}
-            _auto_close(other, actor, f"joined into alarm {alarm.pk} by late data", other_before, result)
+            _auto_close(other, actor, f"补传数据后并入报警 {alarm.pk} joined into alarm {alarm.pk} by late data", other_before, result)
         if covers or _deviation(ep.peak_value, ep.limit_lower, ep.limit_upper) > _deviation(
                 alarm.peak_value, alarm.limit_lower, alarm.limit_upper):
             alarm.peak_value, alarm.peak_at = ep.peak_value, _aware(ep.peak_at)
@@ -167,7 +167,7 @@ def _store(ep: rules.Episode, device: Any, actor: Actor, result: DetectResult) -
             transition(alarm, "update", actor, "", before)
             result.updated += 1
         if not alarm.ongoing:
-            _auto_close(alarm, actor, "condition ended", alarm.snapshot(), result)
+            _auto_close(alarm, actor, "报警条件已结束 condition ended", alarm.snapshot(), result)
 
 
 def _open(ep: rules.Episode, start: dt.datetime, end: dt.datetime | None, device: Any, actor: Actor,
@@ -181,10 +181,12 @@ def _open(ep: rules.Episode, start: dt.datetime, end: dt.datetime | None, device
     result.opened += 1
     transaction.on_commit(lambda: _mail(alarm, result))
     if not ep.ongoing:
-        _auto_close(alarm, actor, "condition ended", alarm.snapshot(), result)
+        _auto_close(alarm, actor, "报警条件已结束 condition ended", alarm.snapshot(), result)
 
 
 def _auto_close(alarm: Alarm, actor: Actor, note: str, before: dict[str, Any], result: DetectResult) -> None:
+    # The note is stored (alarm and audit log) and shown to readers of either language, so it is
+    # written in Chinese and English, as the e-mail is.
     alarm.ongoing = False
     if alarm.status == AlarmStatus.CLOSED:
         if alarm.snapshot() != before:
@@ -208,7 +210,7 @@ def _end_offline(still_offline: set[str], devices: dict[str, Any], actor: Actor,
         with transaction.atomic():
             before = alarm.snapshot()
             alarm.end = back
-            _auto_close(alarm, actor, "the device sent data again", before, result)
+            _auto_close(alarm, actor, "设备已恢复上传 the device sent data again", before, result)
 
 
 def _mail(alarm: Alarm, result: DetectResult) -> None:
