@@ -62,3 +62,22 @@ def test_generic_builder_groups_and_split() -> None:
     p = parse(raw)
     assert p.is_split and p.measurements()[0].value == 12.5
     assert raw.startswith(b"##%04d" % (len(raw) - 12)) and raw.endswith(b"\r\n")
+
+
+def test_one_step_9014_equals_the_general_builder(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """build_data_ack formats the reply in one step (the gateway's hot path): byte for byte the
+    general builder's reply, for every edition, with and without QN/PW, with either CRC."""
+    from ecer.hj212 import builder, crc
+
+    uploads = []
+    for flag in (None, 1, 5, 9):
+        for qn in (None, "20250101000000123"):
+            for pw in ("", "123456"):
+                raw = build_packet(qn=qn, st="32", cn="2051", pw=pw, mn="010000A8900016F000169DC0", flag=flag,
+                                   cp="DataTime=20250101000000;w01018-Avg=1.5")
+                uploads.append(parse(raw))
+    assert {p.edition for p in uploads} == set(Edition)
+    for crc_function in (builder._crc, crc.hj212_crc):
+        monkeypatch.setattr(builder, "_crc", crc_function)
+        for upload in uploads:
+            assert builder.build_data_ack(upload) == builder._reply(upload, "9014", {}), upload

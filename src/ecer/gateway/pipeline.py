@@ -30,6 +30,7 @@ class WorkItem:
     wal: dict[str, Any] | None  # measurements to log, or None
     conn: Any  # the connection to answer (None: nothing to send)
     ack: bytes | None
+    received: float = 0.0  # time.monotonic() when the frame was complete (for the ack latency)
 
 
 class Committer:

@@ -201,34 +201,45 @@ def _write_traffic(traffic: dict[tuple[str, str, str], _Traffic]) -> None:
                 samples=(row.samples + t.samples)[-TRAFFIC_SAMPLES:])  # oldest first
 
 
+_STATUS_TIMES = ("last_packet_at", "connected_since", "disconnected_at", "last_rejection_at")
+
+
 def _write_device_status(status: dict[int, _Status]) -> None:
-    from django.db.models import F
+    """One UPDATE statement for every device of the batch (`executemany`), not one query each:
+    counters are added, a column given as NULL keeps its value (COALESCE)."""
+    from django.db import connection
 
     from ecer.monitoring.models import DeviceStatus
 
+    if not status:
+        return
     existing = set(DeviceStatus.objects.filter(pk__in=list(status)).values_list("pk", flat=True))
     DeviceStatus.objects.bulk_create([DeviceStatus(device_id=i) for i in status if i not in existing],
                                      ignore_conflicts=True)
     recent = dict(DeviceStatus.objects.filter(pk__in=[i for i, s in status.items() if s.events])
                   .values_list("pk", "recent"))
+    meta = DeviceStatus._meta
+    field = meta.get_field
+    q = connection.ops.quote_name
+    times = [field(name) for name in _STATUS_TIMES]
+    recent_field = field("recent")
+    sets = [f"{q('packets_accepted')} = {q('packets_accepted')} + %s",
+            f"{q('packets_rejected')} = {q('packets_rejected')} + %s"]
+    sets += [f"{q(f.column)} = COALESCE(%s, {q(f.column)})" for f in times]
+    sets += [f"{q(name)} = COALESCE(%s, {q(name)})"
+             for name in ("last_peer", "last_rejection_reason", "connected", "recent")]
+    sql = f"UPDATE {q(meta.db_table)} SET {', '.join(sets)} WHERE {q(field('device').column)} = %s"
+    params = []
     for device_id, s in status.items():
-        changes: dict[str, object] = {}
-        if s.accepted:
-            changes["packets_accepted"] = F("packets_accepted") + s.accepted
-        if s.rejected:
-            changes["packets_rejected"] = F("packets_rejected") + s.rejected
-        for name in ("last_packet_at", "connected_since", "disconnected_at", "last_rejection_at"):
-            if getattr(s, name) is not None:
-                changes[name] = getattr(s, name)
-        if s.last_peer:
-            changes["last_peer"] = s.last_peer
-        if s.last_rejection_reason:
-            changes["last_rejection_reason"] = s.last_rejection_reason[:200]
-        if s.connected is not None:
-            changes["connected"] = s.connected
-        if s.events:
-            changes["recent"] = (list(reversed(s.events)) + (recent.get(device_id) or []))[:RECENT_EVENTS]
-        DeviceStatus.objects.filter(pk=device_id).update(**changes)
+        events = (list(reversed(s.events)) + (recent.get(device_id) or []))[:RECENT_EVENTS] if s.events else None
+        params.append((
+            s.accepted, s.rejected,
+            *(f.get_db_prep_value(getattr(s, f.name), connection) for f in times),
+            s.last_peer or None, s.last_rejection_reason[:200] or None, s.connected,
+            recent_field.get_db_prep_value(events, connection) if events is not None else None,
+            device_id))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _write_quarantine(quarantine: dict[tuple[str, str], _Quarantine]) -> None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
 import ssl
 import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -163,6 +165,8 @@ class Gateway:
         self.paused: set[Connection] = set()
         self.counts = {"accepted": 0, "rejected": 0, "quarantined": 0, "acks": 0, "refused": 0, "dropped": 0}
         self.refusals: dict[str, int] = {}
+        self.latency = LatencyHistogram()  # frame complete → its 9014 handed to the socket
+        self.latency_total = LatencyHistogram()  # the whole run (logged at the stop)
         self.committer: Committer | None = None
         self._drained = asyncio.Event()
 
@@ -177,6 +181,7 @@ class Gateway:
 
     def handle(self, conn: Connection, event: Frame | Rejected) -> None:
         received_at = time.time()
+        received = time.monotonic()
         if isinstance(event, Rejected):
             self._reject(conn, event.raw, event.reason.value, "")
             return
@@ -195,7 +200,7 @@ class Gateway:
             self._reject(conn, event.raw, Reason.CRC_MISMATCH.value, packet.cn,
                          detail="CRC-16/MODBUS from a device without that tolerance")
             return
-        self._accept(conn, packet, event.raw, received_at, device.device_id)
+        self._accept(conn, packet, event.raw, received_at, device.device_id, received)
 
     def _authenticate(self, conn: Connection, packet: Packet) -> tuple[str, DeviceInfo | None]:
         """The device if the sender is a known, active device with the right PW and not blocked;
@@ -243,7 +248,8 @@ class Gateway:
         for other in [c for c in self.connections if c.address == address]:
             other.close()
 
-    def _accept(self, conn: Connection, packet: Packet, raw: bytes, received_at: float, device_id: int) -> None:
+    def _accept(self, conn: Connection, packet: Packet, raw: bytes, received_at: float, device_id: int,
+                received: float) -> None:
         if conn.device_id != device_id:
             if conn.device_id is not None:
                 self.status.connection(conn.device_id, False)
@@ -254,7 +260,8 @@ class Gateway:
         rows = measurement_rows(packet)
         body = {"mn": packet.mn, "st": packet.st, "cn": packet.cn, "rx": received_at, "rows": rows} if rows else None
         ack = build_data_ack(packet) if packet.needs_ack and not packet.cn.startswith("90") else None
-        self._submit(conn, RawStore.encode(received_at, conn.peer, VERDICT_ACCEPTED, "", packet.mn, raw), body, ack)
+        self._submit(conn, RawStore.encode(received_at, conn.peer, VERDICT_ACCEPTED, "", packet.mn, raw), body, ack,
+                     received)
 
     def _reject(self, conn: Connection, raw: bytes, reason: str, cn: str, detail: str = "") -> None:
         """Counted per (address, reason) with a few samples, not stored per chunk; too much closes."""
@@ -267,10 +274,11 @@ class Gateway:
             self.counts["dropped"] += 1
             conn.close()
 
-    def _submit(self, conn: Connection, raw: bytes, body: dict[str, object] | None, ack: bytes | None) -> None:
+    def _submit(self, conn: Connection, raw: bytes, body: dict[str, object] | None, ack: bytes | None,
+                received: float) -> None:
         assert self.committer is not None
         self._drained.clear()
-        queued = self.committer.put(WorkItem(raw, body, conn if ack else None, ack))
+        queued = self.committer.put(WorkItem(raw, body, conn if ack else None, ack, received))
         # Back-pressure: stop reading this logger until the committer catches up; TCP flow control
         # then slows the sender instead of our memory growing.
         if queued >= self.config.max_queue and not conn.closed and conn not in self.paused:
@@ -280,10 +288,22 @@ class Gateway:
     def _committed(self, batch: list[WorkItem]) -> None:
         assert self.committer is not None
         self.committer.in_flight -= len(batch)
+        # One write per connection and batch (a logger's backlog after a pause is many packets):
+        # a transport write is a send() system call when the socket buffer is empty.
+        replies: dict[Connection, list[bytes]] = {}
+        now = time.monotonic()
+        add = self.latency.add
         for item in batch:
             if item.ack is not None and not item.conn.closed:
-                item.conn.transport.write(item.ack)
-                self.counts["acks"] += 1
+                acks = replies.get(item.conn)
+                if acks is None:
+                    replies[item.conn] = [item.ack]
+                else:
+                    acks.append(item.ack)
+                add(now - item.received)
+        for conn, acks in replies.items():
+            conn.transport.write(acks[0] if len(acks) == 1 else b"".join(acks))
+            self.counts["acks"] += len(acks)
         if self.paused and self.committer.in_flight < self.config.max_queue // 2:
             for conn in list(self.paused):
                 if not conn.closed:
@@ -328,6 +348,14 @@ class Gateway:
             if ticks % 6 == 0:
                 log.info("connections=%d %s in_flight=%d lake_rows=%d", len(self.connections), self.counts,
                          self.committer.in_flight if self.committer else 0, self.flusher.rows_written)
+                self._log_latency()
+
+    def _log_latency(self) -> None:
+        """The ack latency since the last report (received → ack written), then start a new interval."""
+        if self.latency.count:
+            log.info("ack latency: %s", self.latency.summary())
+            self.latency_total.merge(self.latency)
+            self.latency = LatencyHistogram()
 
     async def serve(self, ready: asyncio.Event | None = None) -> None:
         loop = asyncio.get_running_loop()
@@ -385,7 +413,54 @@ class Gateway:
         self.wal.close()
         self.lake.close()
         self.lock.release()
+        self._log_latency()
+        if self.latency_total.count:
+            log.info("ack latency over the run: %s", self.latency_total.summary())
         log.info("stopped: %s, lake rows written %d", self.counts, self.flusher.rows_written)
+
+
+class LatencyHistogram:
+    """Ack latencies in logarithmic buckets (10 per decade from 0.1 ms; the last bucket is open).
+
+    Cheap enough to count every ack on the loop; percentiles are the upper edge of their bucket
+    (at most 26 % high).
+    """
+
+    EDGES_MS: tuple[float, ...] = tuple(round(0.1 * 10 ** (i / 10), 4) for i in range(61))  # 0.1 ms … 100 s
+
+    def __init__(self) -> None:
+        self.buckets = [0] * (len(self.EDGES_MS) + 1)
+        self.count = 0
+        self.max_ms = 0.0
+
+    def add(self, seconds: float) -> None:
+        ms = seconds * 1000.0
+        self.buckets[bisect_left(self.EDGES_MS, ms)] += 1
+        self.count += 1
+        if ms > self.max_ms:
+            self.max_ms = ms
+
+    def merge(self, other: LatencyHistogram) -> None:
+        self.buckets = [a + b for a, b in zip(self.buckets, other.buckets, strict=True)]
+        self.count += other.count
+        self.max_ms = max(self.max_ms, other.max_ms)
+
+    def percentile_ms(self, fraction: float) -> float:
+        """Upper edge of the bucket holding the `fraction` quantile (the maximum for the open bucket)."""
+        rank = max(1, math.ceil(fraction * self.count))
+        seen = 0
+        for i, n in enumerate(self.buckets):
+            seen += n
+            if seen >= rank:
+                return min(self.EDGES_MS[i], self.max_ms) if i < len(self.EDGES_MS) else self.max_ms
+        return self.max_ms
+
+    def summary(self) -> str:
+        """`n=… p50=…ms p90=… p99=… max=…` and the non-empty buckets as `≤edge:count`."""
+        cells = " ".join(f"<={self.EDGES_MS[i]:g}:{n}" if i < len(self.EDGES_MS) else f">100000:{n}"
+                         for i, n in enumerate(self.buckets) if n)
+        return (f"n={self.count} p50={self.percentile_ms(0.5):g}ms p90={self.percentile_ms(0.9):g}ms "
+                f"p99={self.percentile_ms(0.99):g}ms max={self.max_ms:.1f}ms buckets[ms] {cells}")
 
 
 def measurement_rows(packet: Packet) -> list[list[object]]:

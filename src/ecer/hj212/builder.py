@@ -3,7 +3,7 @@
 Reply forms (QN echoed so the logger can match the reply to its upload):
 - 2017: `QN=<qn>;ST=91;CN=9014;PW=<pw>;MN=<mn>;Flag=4;CP=&&&&`
 - 2025: the same with `Flag=8` (version bits 2).
-- 2005: `ST=91;CN=9014;PW=<pw>;MN=<mn>;Flag=0;CP=&&QN=<qn>;CN=<cn>&&` (the echo lives in CP).
+- 2005: `ST=91;CN=9014;PW=<pw>;MN=<mn>;Flag=0;CP=&&QN=<qn>,CN=<cn>&&` (the echo lives in CP, one group).
 Replies never set the A bit (a reply is not answered).
 """
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ecer.hj212.crc import crc_text
+from ecer.hj212.compiled import load_speedups
+from ecer.hj212.crc import crc_text, hj212_crc
 from ecer.hj212.packet import FLAG_ACK, FLAG_SPLIT, Edition, Packet
 
 _VERSION = {Edition.HJT212_2005: 0, Edition.HJ212_2017: 1, Edition.HJ212_2025: 2}
@@ -81,8 +82,27 @@ def _reply(packet: Packet, cn: str, cp: Mapping[str, object]) -> bytes:
 
 
 def build_data_ack(packet: Packet) -> bytes:
-    """9014 data reply to an upload (answer it when `packet.needs_ack`)."""
-    return _reply(packet, "9014", {})
+    """9014 data reply to an upload (answer it when `packet.needs_ack`).
+
+    The gateway builds one per accepted packet, so this is `_reply(packet, "9014", {})` in one step:
+    one format of the data segment, the compiled CRC when it was built, one concatenation
+    (tests/hj212/test_builder.py checks it against the general builder for every edition).
+    """
+    if packet.edition is Edition.HJT212_2005:
+        qn = "" if packet.qn is None else f"QN={packet.qn},"  # one CP group: comma-separated
+        data = f"ST=91;CN=9014;PW={packet.pw or ''};MN={packet.mn};Flag=0;CP=&&{qn}CN={packet.cn}&&"
+    else:
+        qn = "" if packet.qn is None else f"QN={packet.qn};"
+        data = f"{qn}ST=91;CN=9014;PW={packet.pw or ''};MN={packet.mn};Flag={_VERSION[packet.edition] << 2};CP=&&&&"
+    body = data.encode("ascii")
+    if len(body) > 9999:
+        raise ValueError(f"data segment of {len(body)} bytes exceeds the 4-digit length field")
+    return b"##%04d%b%04X\r\n" % (len(body), body, _crc(body))
+
+
+_speedups = load_speedups()
+# the compiled CRC is the pure one's value (tests/hj212/test_differential.py compares them)
+_crc = _speedups.hj212_crc if _speedups is not None else hj212_crc
 
 
 def build_request_reply(packet: Packet, qn_rtn: int = 1) -> bytes:
