@@ -58,6 +58,11 @@ def expected_intervals(interval: dt.timedelta, start: dt.date, end: dt.date) -> 
     return (end - start).days * (DAY // interval)
 
 
+def received_on(at: dt.datetime, interval: dt.timedelta, tz: dt.tzinfo = CHINA_TZ) -> dt.date:
+    """The local date a reading that closes an interval counts on: the date the interval starts."""
+    return (at - interval).astimezone(tz).date()
+
+
 def completeness(meters: Sequence[MeterConsumption], start: dt.date, end: dt.date,
                  rules: QualityRules = QualityRules()) -> Completeness:  # noqa: B008 - frozen
     """Share of the expected data of these metering points (one enterprise's) received in [start, end).
@@ -67,9 +72,16 @@ def completeness(meters: Sequence[MeterConsumption], start: dt.date, end: dt.dat
         batches = [m for m in meters if m.declaration.point == point]
         interval = batches[0].declaration.interval
         received += len({at for m in batches for at in m.read_at
-                         if start <= (at - interval).astimezone(rules.local_tz).date() < end})
+                         if start <= received_on(at, interval, rules.local_tz) < end})
     expected = sum(expected_intervals(m.declaration.interval, start, end)
                    for m in {m.declaration.point: m for m in meters}.values())
+    return completeness_of(received, expected, start, end, rules)
+
+
+def completeness_of(received: int, expected: int, start: dt.date, end: dt.date,
+                    rules: QualityRules = QualityRules()) -> Completeness:  # noqa: B008 - frozen
+    """The rule on counts already made (a stored daily roll-up's received intervals; `expected_intervals`
+    per point): share, threshold and pass/fail."""
     share = received / expected if expected else 0.0
     return Completeness(start, end, received, expected, share, rules.min_completeness,
                         expected > 0 and share >= rules.min_completeness)

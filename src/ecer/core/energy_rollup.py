@@ -25,9 +25,10 @@ from ecer.core.energy_units import (
     UnitFit,
     to_tce,
 )
-from ecer.core.meters import CHINA_TZ, IntervalConsumption, MeterConsumption
+from ecer.core.meters import CHINA_TZ, IntervalConsumption, IntervalSource, MeterConsumption
 
-_Key = tuple[str, str, str, str, float | None]  # enterprise, period, energy type, unit, enthalpy
+QuantityKey = tuple[str, str, str, str, float | None]  # enterprise, period, energy type, unit, enthalpy
+_Key = QuantityKey
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,41 @@ def local_date(interval: IntervalConsumption, tz: dt.tzinfo = CHINA_TZ) -> dt.da
     return interval.start.astimezone(tz).date()
 
 
+@dataclass(frozen=True)
+class DayTotal:
+    """One point's share of one local date in a batch: Σ consumption (point's unit), intervals, spread
+    intervals, readings closing an interval that starts that date (completeness counts these), and
+    all readings stored, counted on the same date (the first reading of a cumulative meter closes none)."""
+
+    quantity: float
+    intervals: int
+    spread: int
+    received: int
+    readings: int = 0
+
+
+def day_totals(consumption: MeterConsumption, readings_at: Iterable[dt.datetime] = (),
+               tz: dt.tzinfo = CHINA_TZ) -> dict[dt.date, DayTotal]:
+    """A converted batch summed per local date: what a stored daily roll-up adds for it. Since the
+    batches of a point never share an interval or a reading, the totals of its batches add up."""
+    values: dict[dt.date, list[float]] = defaultdict(list)
+    spread: dict[dt.date, int] = defaultdict(int)
+    received: dict[dt.date, int] = defaultdict(int)
+    for interval in consumption.intervals:
+        day = local_date(interval, tz)
+        values[day].append(interval.value)
+        spread[day] += interval.source is IntervalSource.SPREAD
+    step = consumption.declaration.interval
+    for at in set(consumption.read_at):
+        received[(at - step).astimezone(tz).date()] += 1
+    readings: dict[dt.date, int] = defaultdict(int)
+    for at in set(readings_at):
+        readings[(at - step).astimezone(tz).date()] += 1
+    return {day: DayTotal(math.fsum(values.get(day, ())), len(values.get(day, ())), spread.get(day, 0),
+                          received.get(day, 0), readings.get(day, 0))
+            for day in sorted(set(values) | set(received) | set(readings))}
+
+
 def _period(day: dt.date, monthly: bool) -> str:
     return f"{day.year:04d}-{day.month:02d}" if monthly else day.isoformat()
 
@@ -71,20 +107,37 @@ def _sums(meters: Iterable[EnterpriseMeter], monthly: bool, tz: dt.tzinfo) -> di
     return sums
 
 
-def _energy(meters: Iterable[EnterpriseMeter], fits: Mapping[tuple[str, str], UnitFit],
-            tables: Mapping[int, FactorTable], monthly: bool, tz: dt.tzinfo,
-            bases: Sequence[ElectricityBasis]) -> tuple[PeriodEnergy, ...]:
+def energy_of_quantities(quantities: Mapping[QuantityKey, float], fits: Mapping[tuple[str, str], UnitFit],
+                         tables: Mapping[int, FactorTable], *,
+                         bases: Sequence[ElectricityBasis] = BASES) -> tuple[PeriodEnergy, ...]:
+    """Each (enterprise, period)'s energy from physical quantities already summed per (enterprise, period,
+    energy type, unit, enthalpy): what a stored daily roll-up gives (`month_of` makes its days a month).
+    The same conversion as `daily_energy`/`monthly_energy`, sorted the same way."""
     figures: dict[tuple[str, str], list[TceFigure]] = defaultdict(list)
-    for (enterprise, period, energy_type, unit, enthalpy), values in sorted(
-            _sums(meters, monthly, tz).items(), key=lambda item: (*item[0][:4], item[0][4] or 0.0)):
+    for (enterprise, period, energy_type, unit, enthalpy), quantity in sorted(
+            quantities.items(), key=lambda item: (*item[0][:4], item[0][4] or 0.0)):
         year = int(period[:4])
         if year not in tables:
             raise ConversionError(ConversionProblem("year", str(year), f"a factor table for {year} "
                                                     f"(given: {', '.join(map(str, sorted(tables))) or 'none'})"))
-        quantity = math.fsum(values)
         figures[(enterprise, period)] += [to_tce(energy_type, quantity, unit, basis, fits, tables[year],
                                                  enthalpy_gj_per_t=enthalpy) for basis in bases]
     return tuple(PeriodEnergy(e, p, tuple(f)) for (e, p), f in sorted(figures.items()))
+
+
+def month_of(quantities: Mapping[QuantityKey, float]) -> dict[QuantityKey, float]:
+    """Daily quantities ('YYYY-MM-DD' periods) summed to their calendar months (math.fsum)."""
+    parts: dict[QuantityKey, list[float]] = defaultdict(list)
+    for (enterprise, period, energy_type, unit, enthalpy), quantity in quantities.items():
+        parts[(enterprise, period[:7], energy_type, unit, enthalpy)].append(quantity)
+    return {key: math.fsum(values) for key, values in parts.items()}
+
+
+def _energy(meters: Iterable[EnterpriseMeter], fits: Mapping[tuple[str, str], UnitFit],
+            tables: Mapping[int, FactorTable], monthly: bool, tz: dt.tzinfo,
+            bases: Sequence[ElectricityBasis]) -> tuple[PeriodEnergy, ...]:
+    quantities = {key: math.fsum(values) for key, values in _sums(meters, monthly, tz).items()}
+    return energy_of_quantities(quantities, fits, tables, bases=bases)
 
 
 def daily_energy(meters: Iterable[EnterpriseMeter], fits: Mapping[tuple[str, str], UnitFit],

@@ -300,3 +300,24 @@ class EnergyReportComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class EnergyDay(models.Model):
+    """A point's daily roll-up (docs/energy-monitoring.md, "Daily roll-up"): the local date's interval
+    consumption in the point's unit, how many intervals (and how many of them spread over a gap) and
+    how many readings closed an interval starting that date (`received`, what completeness counts) and
+    how many were stored for it at all (`readings`, also a cumulative meter's first one, which closes none).
+    Maintained in the upload's own transaction, so it always equals the sums over `IntervalEnergy`
+    and `MeterReading`; the unit page reads a year as 365 rows a point instead of 35,040 intervals."""
+
+    point = models.ForeignKey(MeteringPoint, on_delete=models.CASCADE, related_name="days")
+    local_date = models.DateField()
+    quantity = models.FloatField()
+    intervals = models.PositiveIntegerField()
+    spread = models.PositiveIntegerField()
+    received = models.PositiveIntegerField()
+    readings = models.PositiveIntegerField(default=0)  # every stored reading, on the date its interval starts
+
+    class Meta:
+        ordering = ["point_id", "local_date"]
+        constraints = [models.UniqueConstraint(fields=["point", "local_date"], name="uniq_energy_day")]

@@ -1,7 +1,9 @@
 """Use case: a key energy-using unit's monitored energy — monthly tce on both bases (each figure with its
 factor and source), the quality figures of METHODOLOGY §8 per month, and its metering points. The
-figures come from the stored interval consumption through `ecer.core.energy_rollup` and
-`ecer.core.energy_quality`; nothing is computed here that those do not define.
+figures come from the points' stored daily roll-up (`EnergyDay`: Σ consumption and received intervals
+per local date, kept by each upload in its own transaction) through `ecer.core.energy_rollup` and
+`ecer.core.energy_quality`; nothing is computed here that those do not define. A year is read as
+365 rows a point, not its 35,040 intervals (docs/performance.md, "Energy monitoring").
 
 Scope: as the register (`energy_register.find_unit`): a unit outside it is "not found".
 
@@ -14,14 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from ecer.core.energy import ElectricityBasis
-from ecer.core.energy_quality import QualityRules, completeness, daily_vs_monthly
-from ecer.core.energy_rollup import EnterpriseMeter, daily_energy, monthly_energy
+from ecer.core.energy_quality import QualityRules, completeness_of, daily_vs_monthly, expected_intervals
+from ecer.core.energy_rollup import QuantityKey, energy_of_quantities, month_of
 from ecer.core.energy_units import BASES
-from ecer.core.meters import CHINA_TZ, IntervalConsumption, IntervalSource, MeterConsumption
+from ecer.core.meters import CHINA_TZ
 from ecer.services.actor import Actor
 
 CALORIFIC, COAL_EQUIVALENT = ElectricityBasis.CALORIFIC, ElectricityBasis.COAL_EQUIVALENT
@@ -111,28 +114,34 @@ def factor_tables(year: int) -> tuple[dict[int, Any], tuple[ElectricityBasis, ..
                                          "in the deployment's records)")
 
 
-def _meters(code: str, points: list[Any], year: int) -> list[EnterpriseMeter]:
-    """Each point's stored intervals of the year (by local date) and the readings that closed them."""
-    from ecer.energy.models import IntervalEnergy, MeterReading
-    from ecer.services.energy_uploads import declaration
+@dataclass
+class _Year:
+    """A unit's stored daily roll-up (`EnergyDay`) of one year: quantities per (enterprise, date, energy
+    type, unit, enthalpy), received intervals per date, and the points with data in the year."""
 
-    start = dt.datetime(year, 1, 1, tzinfo=CHINA_TZ)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=CHINA_TZ)
-    meters = []
-    for point in points:
-        step = dt.timedelta(minutes=point.interval_minutes)
-        intervals = tuple(IntervalConsumption(s, e, v, IntervalSource(src)) for s, e, v, src in
-                          IntervalEnergy.objects.filter(point=point, local_date__year=year)
-                          .order_by("start").values_list("start", "end", "value", "source"))
-        read_at = tuple(MeterReading.objects.filter(point=point, closes_interval=True, at__gt=start,
-                                                    at__lte=end + step - dt.timedelta(microseconds=1))
-                        .order_by("at").values_list("at", flat=True))
-        meters.append(EnterpriseMeter(code, MeterConsumption(declaration(point), intervals, (), (), (), None,
-                                                             read_at)))
-    return meters
+    days: dict[QuantityKey, float]
+    received: dict[dt.date, int]
+    with_data: set[int]
 
 
-def _month_row(month: str, period: Any, days: list[Any], meters: list[EnterpriseMeter],
+def _year(code: str, points: list[Any], year: int) -> _Year:
+    from ecer.energy.models import EnergyDay
+
+    by_id = {p.pk: p for p in points}
+    parts: dict[QuantityKey, list[float]] = defaultdict(list)
+    received: dict[dt.date, int] = defaultdict(int)
+    with_data: set[int] = set()
+    for point_id, day, quantity, n_received in (EnergyDay.objects.filter(
+            point__in=points, local_date__gte=dt.date(year, 1, 1), local_date__lt=dt.date(year + 1, 1, 1),
+            intervals__gt=0).values_list("point_id", "local_date", "quantity", "received")):
+        p = by_id[point_id]
+        parts[(code, day.isoformat(), p.energy_type, p.unit, p.enthalpy_gj_per_t)].append(quantity)
+        received[day] += n_received
+        with_data.add(point_id)
+    return _Year({k: math.fsum(v) for k, v in parts.items()}, received, with_data)
+
+
+def _month_row(month: str, period: Any, days: list[Any], year_data: _Year, intervals: list[dt.timedelta],
                rules: QualityRules, names: dict[str, str], today: dt.date) -> MonthRow:
     y, m = int(month[:4]), int(month[5:])
     first = dt.date(y, m, 1)
@@ -147,7 +156,9 @@ def _month_row(month: str, period: Any, days: list[Any], meters: list[Enterprise
                       and g.unit == f.unit), None)
         figures.append(FigureRow(f.energy_type, names.get(f.energy_type, f.energy_type), f.quantity, f.unit, f.tce, other.tce if other else None,
                                  _factor_text(f), _factor_text(other) if other else None))
-    share = completeness([mt.consumption for mt in meters], first, after, rules)
+    received = sum(n for day, n in year_data.received.items() if first <= day < after)
+    expected = sum(expected_intervals(step, first, after) for step in intervals)
+    share = completeness_of(received, expected, first, after, rules)
     calorific = period.tce(CALORIFIC) if period else 0.0
     check = daily_vs_monthly([d.tce(CALORIFIC) for d in days], calorific, rules)
     return MonthRow(month, calorific, period.tce(COAL_EQUIVALENT) if has_coal else None, figures, share.received,
@@ -167,27 +178,34 @@ def energy_names(lang: str) -> dict[str, str]:
 
 def unit_energy(credit_code: str, *, actor: Actor, year: int | None = None, lang: str = "zh") -> UnitEnergy:
     """The unit's monitored energy per month of `year` (default: this year), with quality figures."""
-    from django.db.models import Count, Max
+    from django.db.models import Sum
     from django.utils import timezone
 
     from ecer.catalogs.energy_units import load_unit_fits
+    from ecer.energy.models import EnergyDay, MeterReading
     from ecer.services.energy_register import find_unit
 
     unit = find_unit(credit_code, actor=actor)
     year = year or timezone.now().astimezone(CHINA_TZ).year
     code = unit.enterprise.credit_code
-    points = list(unit.metering_points.prefetch_related("resets").annotate(n=Count("readings"),
-                                                                            last=Max("readings__at")))
+    points = list(unit.metering_points.all())
+    # the readings stored per point from the roll-up (a Count over the readings table costs a scan of them),
+    # the last one by the (point, at) index
+    counts = dict(EnergyDay.objects.filter(point__in=points).values("point_id").annotate(n=Sum("readings"))
+                  .values_list("point_id", "n"))
     names = energy_names(lang)
     rows = [PointRow(p.code, p.name, p.energy_type, names.get(p.energy_type, p.energy_type), p.unit, p.kind,
-                     p.interval_minutes, p.n, p.last) for p in points]
+                     p.interval_minutes, int(counts.get(p.pk) or 0),
+                     MeterReading.objects.filter(point=p).order_by("-at").values_list("at", flat=True).first())
+            for p in points]
+    # the stored daily roll-up (EnergyDay, kept by each upload), not the year's intervals: 365 rows a point
+    year_data = _year(code, points, year)
     # a retired (inactive) point counts where it has data of the year; otherwise it is not expected to report
-    meters = [m for m, p in zip(_meters(code, points, year), points, strict=True)
-              if p.active or m.consumption.intervals]
+    intervals = [dt.timedelta(minutes=p.interval_minutes) for p in points if p.active or p.pk in year_data.with_data]
     tables, bases, note = factor_tables(year)
     fits = load_unit_fits()
-    months = {p.period: p for p in monthly_energy(meters, fits, tables, bases=bases)}
-    days = daily_energy(meters, fits, tables, bases=bases)
+    months = {p.period: p for p in energy_of_quantities(month_of(year_data.days), fits, tables, bases=bases)}
+    days = energy_of_quantities(year_data.days, fits, tables, bases=bases)
     now = timezone.now().astimezone(CHINA_TZ)
     last_month = 12 if year < now.year else now.month
     rules = QualityRules()
@@ -197,8 +215,8 @@ def unit_energy(credit_code: str, *, actor: Actor, year: int | None = None, lang
     month_rows = []
     for m in range(first, last_month + 1):
         key = f"{year:04d}-{m:02d}"
-        month_rows.append(_month_row(key, months.get(key), [d for d in days if d.period.startswith(key)], meters,
-                                     rules, names, now.date()))
+        month_rows.append(_month_row(key, months.get(key), [d for d in days if d.period.startswith(key)], year_data,
+                                     intervals, rules, names, now.date()))
     return UnitEnergy(code, unit.enterprise.name, year, rows, month_rows,
                       note if any(p.energy_type == "electricity" for p in points) else None)
 

@@ -10,8 +10,9 @@ item 3). docs/energy-monitoring.md ("Upload") gives the payload, the answers and
 - **Idempotent.** An upload id names one content: the same id with the same content gets the earlier
   answer (nothing stored twice); the same id with other content is refused (409). A reading already
   stored (same point and timestamp) is accepted again only with the same value.
-- Accepted readings and their interval consumption are stored (`MeterReading`, `IntervalEnergy`); the
-  daily and monthly energy are computed from them by `ecer.core.energy_rollup` (`energy_monitoring`).
+- Accepted readings and their interval consumption are stored (`MeterReading`, `IntervalEnergy`), and
+  their per-date totals added to the points' daily roll-up (`EnergyDay`) in the same transaction; the
+  daily and monthly energy are computed from that roll-up by `ecer.core.energy_rollup` (`energy_monitoring`).
 
 No audit-log entry per upload: uploads are measurement data, like the HJ 212 packets; the upload record
 itself (`EnergyUpload`: id, digest, when, by whom, the answer) is the trace.
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecer.core import credit_code as credit_codes
-from ecer.core.energy_rollup import local_date
+from ecer.core.energy_rollup import day_totals, local_date
 from ecer.core.energy_units import unit_problem
 from ecer.core.meters import MeterConsumption, MeterDeclaration, Reading, ReadingKind, ReadingsRejected
 from ecer.core.meters import MeterReset as CoreReset
@@ -259,9 +260,40 @@ def _store(enterprise: Any, upload_id: str, digest: str, now: dt.datetime, actor
                               for c in batch.consumption.intervals]
             MeterReading.objects.bulk_create(readings, batch_size=2000)
             IntervalEnergy.objects.bulk_create(intervals, batch_size=2000)
+            _add_days(batches)
     except IntegrityError as err:
         raise UploadConflict("a concurrent upload stored readings of the same points (or the same upload id) "
                              "meanwhile; nothing of this one was stored: send it again") from err
+
+
+def _add_days(batches: dict[str, _PointBatch]) -> None:
+    """Add the batch's per-date totals to the points' daily roll-up (`EnergyDay`), in the upload's
+    transaction: the stored rows of those dates are locked (select_for_update) and added to, missing ones
+    created (a concurrent first upload of the same date makes one of the two an UploadConflict)."""
+    from ecer.energy.models import EnergyDay
+
+    totals = {(batch.point.pk, day): total for batch in batches.values() if batch.consumption is not None
+              for day, total in day_totals(batch.consumption, [r.at for _, r in batch.new]).items()}
+    if not totals:
+        return
+    stored = {(d.point_id, d.local_date): d for d in EnergyDay.objects.select_for_update().filter(
+        point_id__in={p for p, _ in totals}, local_date__in={d for _, d in totals})}
+    changed, new = [], []
+    for (point_id, day), t in sorted(totals.items()):
+        row = stored.get((point_id, day))
+        if row is None:
+            new.append(EnergyDay(point_id=point_id, local_date=day, quantity=t.quantity, intervals=t.intervals,
+                                 spread=t.spread, received=t.received, readings=t.readings))
+            continue
+        row.quantity += t.quantity
+        row.intervals += t.intervals
+        row.spread += t.spread
+        row.received += t.received
+        row.readings += t.readings
+        changed.append(row)
+    EnergyDay.objects.bulk_update(changed, ["quantity", "intervals", "spread", "received", "readings"],
+                                  batch_size=1000)
+    EnergyDay.objects.bulk_create(new, batch_size=1000)
 
 
 def _result(code: str, upload_id: str, now: dt.datetime, batches: dict[str, _PointBatch]) -> dict[str, Any]:
