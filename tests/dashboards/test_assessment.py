@@ -87,3 +87,5 @@ def test_a_year_the_data_cannot_complete_is_422_with_the_reason_not_a_server_err
     body = response.content.decode()
     assert response.status_code == 422, body[:500]
     assert "根据现有数据无法计算" in body and "2023" in body and ("510800" in body or "广元" in body)
+    # the place is named for a reader, beside the codes the core uses
+    assert "广元市 (510800)" in body and "原因" in body, body[body.find("problem"):][:800]

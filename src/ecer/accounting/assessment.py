@@ -78,7 +78,9 @@ def outcomes(ap: AssessmentPlan, kind: str, year: int, data: PanelSet,
         if row.target_code != ap.target.code:
             continue  # e.g. the total-consumption control rows that follow the intensity rows
         if row.status != "ok" or row.actual is None or row.required is None:
-            raise AccountingInputError(row.error or row.status, region=None if row.error else row.region_code)
+            if row.error:
+                raise AccountingInputError.from_text(row.error)
+            raise AccountingInputError(row.status, region=row.region_code)
         rt = regional[row.region_code]
         required = rt.basic if kind == "final" else row.required
         zh, en = _requirement_text(kind, rt, ap.target, year)

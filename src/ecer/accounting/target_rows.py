@@ -232,7 +232,7 @@ def evaluate_target_rows(ctx: TargetContext, target: TargetInput) -> tuple[list[
     try:
         formula = parse_formula(target.indicator.formula)
     except FormulaError as exc:
-        return [_row(ctx, target, r, status="error", error=f"indicator formula: {exc}") for r in ctx.regions], False
+        return [_row(ctx, target, r, status="error", error=f"indicator {target.indicator.code}: its formula cannot be read: {exc}") for r in ctx.regions], False
     per_region = _region_targets(ctx, target)
     rows: dict[str, ReportRow] = {}
     usable = []

@@ -42,6 +42,19 @@ class AccountingInputError(ValueError):
         )
         super().__init__(f"{where}: {message}" if where else message)
 
+    @classmethod
+    def from_text(cls, text: str) -> AccountingInputError:
+        """The error back from its text (`str(error)`), which result rows carry because they are
+        serialised: "region 510800, indicator energy_total, year 2023: … missing" gives the region,
+        indicator, year and reason again. Text without that prefix is all reason."""
+        head, sep, reason = text.partition(": ")
+        parts = dict(part.split(" ", 1) for part in head.split(", ") if " " in part) if sep else {}
+        if not sep or not parts or set(parts) - {"region", "indicator", "year"}:
+            return cls(text)
+        year = parts.get("year")
+        return cls(reason, region=parts.get("region"), indicator=parts.get("indicator"),
+                   year=int(year) if year and year.isdigit() else None)
+
 
 def first_bad_cell(mask: NDArray[np.bool_]) -> tuple[int, ...] | None:
     """Index of the first True cell of `mask`, or None when there is none."""

@@ -21,3 +21,32 @@ class InvalidRequest(ServiceError):
 
 class NotFound(ServiceError):
     """The thing asked for does not exist (plan not loaded, unknown device)."""
+
+
+def input_error_place(error: BaseException, lang: str = "zh") -> list[tuple[str, str]]:
+    """Where an accounting input error sits, named for a reader: [("region", "广元市 (510800)"),
+    ("indicator", "能源消费总量 (energy_total)"), ("year", "2023")], or [] when the error does not
+    come from the accounting core. The core names codes only; pages show names beside them."""
+    from ecer.core.errors import AccountingInputError
+    from ecer.masterdata.models import Indicator, Region, Variable
+
+    cause = error if isinstance(error, AccountingInputError) else error.__cause__
+    if not isinstance(cause, AccountingInputError):
+        return []
+    field = "name_en" if lang == "en" else "name_zh"
+
+    def named(code: str, *models: type) -> str:
+        for model in models:
+            name = model.objects.filter(code=code).values_list(field, flat=True).first()  # type: ignore[attr-defined]
+            if name:
+                return f"{name} ({code})"
+        return code
+
+    place = []
+    if cause.region is not None:
+        place.append(("region", named(cause.region, Region)))
+    if cause.indicator is not None:
+        place.append(("indicator", named(cause.indicator, Indicator, Variable)))
+    if cause.year is not None:
+        place.append(("year", str(cause.year)))
+    return place

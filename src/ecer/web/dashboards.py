@@ -53,7 +53,10 @@ def dashboard_view(func: View) -> View:
         except ServiceError as exc:
             # The server is fine; the data held cannot answer this (e.g. a year not yet complete):
             # 422 with the service's reason, not 503, which would tell a monitor the site is down.
-            return _problem(request, 422, str(exc))
+            from ecer.services.errors import input_error_place
+
+            return _problem(request, 422, getattr(exc.__cause__, "reason", str(exc)),
+                            place=input_error_place(exc, _lang()))
 
     return wrapper
 
@@ -71,8 +74,11 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
     return render(request, template, {**context, "links": _link_prefixes()})
 
 
-def _problem(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    return render(request, "web/dashboard/problem.html", {"status": status, "message": message}, status=status)
+def _problem(request: HttpRequest, status: int, message: str,
+             place: list[tuple[str, str]] | None = None) -> HttpResponse:
+    """`place`: where an accounting input error sits (region, indicator, year), named for a reader."""
+    return render(request, "web/dashboard/problem.html", {"status": status, "message": message,
+                                                          "place": place or []}, status=status)
 
 
 @dashboard_view
