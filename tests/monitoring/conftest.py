@@ -17,3 +17,13 @@ def client_in(db: None) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def roll_up() -> object:
+    """Run the roll-ups as the scheduled job does (incremental roll-ups, then the latest values): the
+    pages read those, never the lake's raw parts."""
+    from ecer.services.actor import system_actor
+    from ecer.services.monitoring_analytics import run_rollups
+
+    return lambda: run_rollups(actor=system_actor())

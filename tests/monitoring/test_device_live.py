@@ -30,12 +30,19 @@ def lake_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _write(root: Path, rows: list[LakeRow], checkpoint: int) -> None:
+def _write(root: Path, rows: list[LakeRow], checkpoint: int, roll: bool = True) -> None:
+    """Write rows as the gateway does, then run the roll-ups as the scheduled job does (the pages
+    read the roll-ups and the latest values they keep, never the raw parts)."""
+    from ecer.services.actor import system_actor
+    from ecer.services.monitoring_analytics import run_rollups
+
     lake = Lake(root / "lake")
     try:
         lake.write(rows, checkpoint)
     finally:
         lake.close()
+    if roll:
+        run_rollups(actor=system_actor())
 
 
 def _row(cn: str, when: dt.datetime, factor: str, field: str, value: float, flag: str = "N") -> LakeRow:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,12 +33,19 @@ def _beijing_now() -> dt.datetime:
     return timezone.localtime().replace(tzinfo=None, microsecond=0)
 
 
-def _write(root: Path, rows: list[LakeRow], checkpoint: int) -> None:
+def _write(root: Path, rows: list[LakeRow], checkpoint: int, roll: bool = True) -> None:
+    """Write rows as the gateway does, then run the roll-ups as the scheduled job does (the pages
+    read the roll-ups and the latest values they keep, never the raw parts)."""
+    from ecer.services.actor import system_actor
+    from ecer.services.monitoring_analytics import run_rollups
+
     lake = Lake(root / "lake")
     try:
         lake.write(rows, checkpoint)
     finally:
         lake.close()
+    if roll:
+        run_rollups(actor=system_actor())
 
 
 def test_detail_shows_series_with_units_limits_and_exceedances(client_in: Client, lake_dir: Path) -> None:
@@ -59,6 +67,7 @@ def test_detail_shows_series_with_units_limits_and_exceedances(client_in: Client
     assert "47.25" in latest and "44.5" in latest and "毫克/升" in latest and "≤ 100.0 毫克/升" in latest
     # 131.5 and 9.0 are single real-time readings: marked "real-time over limit", never exceedances
     assert latest.count("△ 实时超限") == 2 and "⚠ 超标" not in latest and 'class="exceeds"' not in latest
+    assert "汇总每 10 分钟运行一次" in html  # the latest values say which roll-up run they are from
     exceed = html[html.index('id="exceedances"'):html.index('id="recent"') if 'id="recent"' in html else None]
     assert "0.75" in exceed and "131.5" not in exceed and "9.5" not in exceed and "小时数据 (2061)" in exceed
 
@@ -75,19 +84,22 @@ def test_pages_render_with_no_lake_and_no_status(client_in: Client, lake_dir: Pa
     assert not (lake_dir / "lake").exists()
     html = client_in.get(f"/monitoring/devices/{MN}/").content.decode()
     assert "数据湖中尚无监测数据。" in html and "无超出许可范围的小时均值。" in html
+    assert "尚未运行汇总：首次运行后显示最新值。" in html
     listing = client_in.get("/monitoring/")
     assert listing.status_code == 200 and "从未连接" in listing.content.decode()
 
 
-def test_half_written_and_damaged_parts_do_not_hide_the_rest(client_in: Client, lake_dir: Path) -> None:
+def test_half_written_and_damaged_parts_do_not_hide_the_rest(client_in: Client, lake_dir: Path,
+                                                             roll_up: Callable[[], object]) -> None:
     now = _beijing_now()
-    _write(lake_dir, [_row("2011", now, "w01018", "Rtd", 55.5, 1)], 1)
-    _write(lake_dir, [_row("2011", now + dt.timedelta(seconds=1), "w21003", "Rtd", 2.5, 2)], 2)
+    _write(lake_dir, [_row("2011", now, "w01018", "Rtd", 55.5, 1)], 1, roll=False)
+    _write(lake_dir, [_row("2011", now + dt.timedelta(seconds=1), "w21003", "Rtd", 2.5, 2)], 2, roll=False)
     day = next((lake_dir / "lake" / "measurements").iterdir())
     (day / ".tmp-part-000000000003-abcdef12.parquet").write_bytes(b"PAR1")  # the gateway is mid-write
     damaged = sorted(day.glob("part-*.parquet"))[1]
     damaged.write_bytes(damaged.read_bytes()[:40])  # truncated (disk trouble, manual copy)
     assert [r["value"] for r in query("SELECT value FROM measurements")] == [55.5]
+    roll_up()
     html = client_in.get(f"/monitoring/devices/{MN}/").content.decode()
     assert "55.5" in html
     assert client_in.get("/monitoring/").status_code == 200

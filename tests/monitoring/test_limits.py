@@ -44,11 +44,17 @@ def lake_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: None) -> Path:
 
 
 def _write(root: Path, rows: list[LakeRow]) -> None:
+    """Write rows as the gateway does, then run the roll-ups as the scheduled job does (what the
+    pages and services read)."""
+    from ecer.services.actor import system_actor
+    from ecer.services.monitoring_analytics import run_rollups
+
     lake = Lake(root / "lake")
     try:
         lake.write(rows, 1)
     finally:
         lake.close()
+    run_rollups(actor=system_actor())
 
 
 def test_demo_ph_limit_is_the_range_6_to_9(lake_dir: Path) -> None:

@@ -31,11 +31,17 @@ MIANYANG_W = "DEMO510700W000000000002"
 
 
 def _write(root: Path, rows: list[LakeRow], checkpoint: int) -> None:
+    """Write rows as the gateway does, then run the roll-ups as the scheduled job does (the map and
+    the device page read those)."""
+    from ecer.services.actor import system_actor
+    from ecer.services.monitoring_analytics import run_rollups
+
     lake = Lake(root / "lake")
     try:
         lake.write(rows, checkpoint)
     finally:
         lake.close()
+    run_rollups(actor=system_actor())
 
 
 def _row(mn: str, cn: str, when: dt.datetime, factor: str, field: str, value: float, seq: int) -> LakeRow:

@@ -22,6 +22,7 @@ from ecer.monitoring.demo import COORDINATES, ENTERPRISES, seed_demo_registry
 from ecer.monitoring.models import Device, DeviceStatus, Enterprise, MonitoringPoint
 from ecer.services import monitoring
 from ecer.services.actor import Actor, Role, system_actor
+from ecer.services.monitoring_analytics import run_rollups
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,7 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                             dt.datetime.now(dt.UTC), 1, "w01018")], 1)
     finally:
         lake.close()
+    run_rollups(actor=system_actor())  # as the scheduled job does: the map reads the hourly roll-ups
 
 
 def _by_mn(found: monitoring.PointMap) -> dict[str, monitoring.MapPoint]:

@@ -45,3 +45,49 @@ def rows(data_dir: Path, period: str, start: dt.date, end: dt.date, mns: list[st
     cur = con.execute(f"SELECT {columns} FROM r {clause} ORDER BY mn, factor, {time_col}", args)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+# The judged hourly average of an hourly row: the oxygen-corrected one (ZsAvg) where the logger sent
+# it, else its hourly average (2061 Avg); rows with neither are not judged (the mean of real-time
+# values is not an hourly average the logger reported).
+_JUDGED = "coalesce(hourly_zs_avg, hourly_avg)"
+
+
+def hourly_outside(data_dir: Path, since: dt.datetime, limits: list[tuple[str, str, float | None, float]],
+                   count_only: bool = False, limit_rows: int = 20) -> list[dict[str, Any]]:
+    """Hourly averages (ZsAvg, else Avg) from `since` (logger local time) on, outside the permitted
+    range of `limits` — (mn, factor, lower or None, upper) — from the hourly roll-ups of the dates
+    from `since` to today (a fixed number of files, whatever the days stored).
+
+    `count_only`: one row per MN (`mn`, `n`); else the rows (`mn`, `factor`, `hour`, `value`,
+    `basis` ZsAvg|Avg, `lo`, `lim`), newest first, at most `limit_rows`."""
+    import duckdb
+
+    if not limits:
+        return []
+    files = _files(data_dir, "hourly", since.date(), dt.date.max)
+    if not files:
+        return []
+    con = duckdb.connect()
+    con.read_parquet(files, union_by_name=True).create_view("r")
+    con.register("l", _limits_table(limits))
+    outside = f"(({_JUDGED}) > l.lim OR (l.lo IS NOT NULL AND ({_JUDGED}) < l.lo))"
+    base = f"FROM r JOIN l ON r.mn = l.mn AND r.factor = l.factor WHERE r.hour >= ? AND {outside}"
+    if count_only:
+        sql, args = f"SELECT r.mn, count(*) AS n {base} GROUP BY r.mn", [since]
+    else:
+        sql = (f"SELECT r.mn, r.factor, r.hour, {_JUDGED} AS value,"
+               " CASE WHEN hourly_zs_avg IS NOT NULL THEN 'ZsAvg' ELSE 'Avg' END AS basis, l.lo, l.lim"
+               f" {base} ORDER BY r.hour DESC, r.factor LIMIT ?")
+        args = [since, limit_rows]
+    cur = con.execute(sql, args)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def _limits_table(limits: list[tuple[str, str, float | None, float]]) -> Any:
+    import pyarrow as pa
+
+    return pa.table({"mn": [x[0] for x in limits], "factor": [x[1] for x in limits],
+                     "lo": pa.array([x[2] for x in limits], pa.float64()),
+                     "lim": pa.array([x[3] for x in limits], pa.float64())})

@@ -119,10 +119,12 @@ def _lake_changes(lake_root: Path, after: int) -> tuple[int, list[str]]:
 
 
 def _date_files(lake_root: Path, date: str) -> list[str]:
-    from ecer.gateway.lake import lake_files
+    """The date's committed parts whose footer reads (a damaged part is logged and left out, as the
+    lake's readers do, so it cannot stop every later roll-up run)."""
+    from ecer.gateway.lake import _readable, lake_files
 
     prefix = str(lake_root / "measurements" / f"date={date}") + os.sep
-    return [f for f in lake_files(lake_root) if f.startswith(prefix)]
+    return _readable([f for f in lake_files(lake_root) if f.startswith(prefix)])
 
 
 def _write_atomic(table: pa.Table, path: Path) -> None:

@@ -154,6 +154,8 @@ class DeviceLiveOut(Schema):
     generated_text: str  # "H:i:s" in the server's time zone (Beijing time), as the page says "updated …"
     refresh_seconds: int  # ECER_DEVICE_REFRESH_SECONDS: how often the page asks again
     window_hours: int  # of the exceedances
+    latest_as_of: datetime | None  # the roll-up run the latest values come from (None: no run yet)
+    latest_as_of_text: str  # what the page says about it (and how often the roll-ups run)
     status: LiveStatus | None  # None: the logger never connected
     latest: list[LiveFactor]
     exceedances: list[LiveExceedance]
@@ -170,7 +172,13 @@ def _time_text(moment: datetime | None, fmt: str = "Y-m-d H:i:s") -> str:
 
 def _live(detail: monitoring.DeviceDetail) -> DeviceLiveOut:
     """The device page's changing parts with the texts the page prints (in the active language)."""
-    from ecer.monitoring.templatetags.monitoring_labels import ago, cn_name, factor_name, unit_symbol
+    from ecer.monitoring.templatetags.monitoring_labels import (
+        ago,
+        cn_name,
+        factor_name,
+        latest_as_of_text,
+        unit_symbol,
+    )
 
     def reading(r: Any) -> LiveReading | None:
         if r is None:
@@ -198,6 +206,8 @@ def _live(detail: monitoring.DeviceDetail) -> DeviceLiveOut:
     at = timezone.now()
     return DeviceLiveOut(mn=detail.device.mn, generated_at=at, generated_text=_time_text(at, "H:i:s"),
                          refresh_seconds=settings.ECER_DEVICE_REFRESH_SECONDS, window_hours=detail.window_hours,
+                         latest_as_of=detail.latest_as_of,
+                         latest_as_of_text=latest_as_of_text(detail.latest_as_of, detail.rollup_minutes),
                          status=status, latest=latest, exceedances=exceedances, events=events)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from ecer.analytics.latest import SERIES as LATEST_SERIES
 from ecer.hj212 import describe_factor
 from ecer.hj212.units import catalog_unit
 from ecer.monitoring.limits import EXCEEDANCE_CN, judgement
@@ -46,7 +48,7 @@ def quarantine() -> list[QuarantinedDevice]:
 
 
 # (CN, field) of each column of the detail page: real-time value, minute average, hourly average.
-SERIES = {"realtime": ("2011", "Rtd"), "minute": ("2051", "Avg"), "hourly": ("2061", "Avg")}
+SERIES = LATEST_SERIES
 FLOW_SUFFIX = "00000"  # w00000 / a00000: flows carry no concentration limit
 EXCEEDANCE_WINDOW_HOURS = 24
 
@@ -111,37 +113,37 @@ def _window_start(hours: int) -> dt.datetime:
     return now.replace(tzinfo=None) - dt.timedelta(hours=hours)
 
 
-# Hourly averages (ZsAvg where sent, else Avg) of `measurements`, one row per (mn, factor, hour).
-_HOURLY_JUDGED = (
-    "SELECT mn, factor, data_time, coalesce(max(value) FILTER (WHERE field = 'ZsAvg'),"
-    f" max(value) FILTER (WHERE field = 'Avg')) AS value FROM measurements WHERE cn = '{EXCEEDANCE_CN}'"
-    " AND field IN ('ZsAvg', 'Avg') AND data_time >= ? {extra} GROUP BY mn, factor, data_time")
-# ... outside the permitted range [lo, lim] of the joined limits `l`.
-_OUTSIDE = "(m.value > l.lim OR (l.lo IS NOT NULL AND m.value < l.lo))"
+def _data_dir() -> Path:
+    from ecer import config
+
+    return config.data_dir()
+
+
+def _limit_rows(device: Device, limits: dict[str, PermittedLimit]) -> list[tuple[str, str, float | None, float]]:
+    return [(device.mn, code, *lim.catalog_range) for code, lim in limits.items()
+            if lim.catalog_range[1] is not None]
 
 
 def latest_by_factor(device: Device) -> list[FactorRow]:
-    """Newest value of each factor per series, from the lake (DuckDB); [] when the lake has none."""
-    from ecer.gateway.lake import query
+    """Newest value of each factor per series (`ecer.analytics.latest`, kept by the roll-up run:
+    never the raw lake parts); empty before the first run."""
+    from ecer.analytics import latest
 
-    pairs = " OR ".join("(cn = ? AND field = ?)" for _ in SERIES)
     try:
-        rows = query(
-            "SELECT cn, factor, field, data_time, value, flag FROM ("
-            " SELECT *, row_number() OVER (PARTITION BY cn, factor, field ORDER BY data_time DESC, received_at DESC)"
-            f" AS rn FROM measurements WHERE mn = ? AND ({pairs})) WHERE rn = 1",
-            [device.mn, *(x for pair in SERIES.values() for x in pair)],
-        )
-    except Exception:  # the lake is an optional read here: a page must render without it
-        log.exception("lake query failed for %s", device.mn)
+        rows = latest.read(_data_dir(), device.mn)
+    except Exception:  # a page must render without it
+        log.exception("latest values unreadable for %s", device.mn)
         return []
     limits = _limits(device.point)
     series_of = {pair: name for name, pair in SERIES.items()}
     by_factor: dict[str, dict[str, Reading]] = {}
     for r in rows:
+        name = series_of.get((r["cn"], r["field"]))
+        if name is None:
+            continue
         limit = limits.get(r["factor"])
         lower, upper = limit.catalog_range if limit else (None, None)
-        by_factor.setdefault(r["factor"], {})[series_of[(r["cn"], r["field"])]] = Reading(
+        by_factor.setdefault(r["factor"], {})[name] = Reading(
             r["value"], r["data_time"], r["flag"] or "", upper, r["cn"], lower)
     out = []
     for factor in sorted(by_factor, key=lambda f: (f not in limits, f)):  # limited factors first
@@ -149,6 +151,13 @@ def latest_by_factor(device: Device) -> list[FactorRow]:
         out.append(FactorRow(factor, described.unit if described else "", limits.get(factor),
                              **{name: by_factor[factor].get(name) for name in SERIES}))
     return out
+
+
+def latest_as_of() -> dt.datetime | None:
+    """When the roll-up run the latest values come from ended (aware); None before the first run."""
+    from ecer.analytics import latest
+
+    return latest.as_of(_data_dir())
 
 
 @dataclass(frozen=True)
@@ -171,25 +180,20 @@ class Exceedance:
 
 
 def recent_exceedances(device: Device, hours: int = EXCEEDANCE_WINDOW_HOURS, limit_rows: int = 20) -> list[Exceedance]:
-    """Hourly averages outside the permitted range in the last `hours` (logger local time), newest first."""
-    from ecer.gateway.lake import query
+    """Hourly averages (CN 2061, ZsAvg where sent) outside the permitted range in the last `hours`
+    (logger local time), newest first, from the hourly roll-ups (never the raw lake parts)."""
+    from ecer.analytics import reads
 
     limits = _limits(device.point)
     if not limits:
         return []
     try:
-        rows = query(
-            "SELECT m.factor, m.data_time, m.value, l.lim, l.lo FROM ("
-            + _HOURLY_JUDGED.format(extra="AND mn = ?") + ") m"
-            " JOIN (SELECT unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim, unnest(?::DOUBLE[]) AS lo) l"
-            f" ON m.factor = l.factor WHERE {_OUTSIDE} ORDER BY m.data_time DESC, m.factor LIMIT ?",
-            [_window_start(hours), device.mn, list(limits), [x.catalog_range[1] for x in limits.values()],
-             [x.catalog_range[0] for x in limits.values()], limit_rows],
-        )
+        rows = reads.hourly_outside(_data_dir(), _window_start(hours), _limit_rows(device, limits),
+                                    limit_rows=limit_rows)
     except Exception:
-        log.exception("lake exceedance query failed for %s", device.mn)
+        log.exception("hourly roll-ups unreadable for %s", device.mn)
         return []
-    return [Exceedance(r["factor"], EXCEEDANCE_CN, r["data_time"], r["value"], r["lim"],
+    return [Exceedance(r["factor"], EXCEEDANCE_CN, r["hour"], r["value"], r["lim"],
                        catalog_unit(r["factor"]) or limits[r["factor"]].unit, r["lo"]) for r in rows]
 
 
@@ -206,23 +210,18 @@ def recent_events(status: DeviceStatus | None) -> list[dict[str, Any]]:
 
 
 def exceedance_counts(points: list[MonitoringPoint], hours: int = EXCEEDANCE_WINDOW_HOURS) -> dict[str, int]:
-    """Hourly averages outside their permitted range per MN in the last `hours`, in one lake query."""
-    from ecer.gateway.lake import query
+    """Hourly averages outside their permitted range per MN in the last `hours`, in one query over
+    the hourly roll-ups of those hours' dates (never the raw lake parts)."""
+    from ecer.analytics import reads
 
-    rows_in = [(device.mn, code, lim.catalog_range[1], lim.catalog_range[0]) for point in points
-               for device in point.devices.all() for code, lim in _limits(point).items()]
+    rows_in = [row for point in points for device in point.devices.all()
+               for row in _limit_rows(device, _limits(point))]
     if not rows_in:
         return {}
     try:
-        rows = query(
-            "SELECT m.mn, count(*) AS n FROM (" + _HOURLY_JUDGED.format(extra="") + ") m"
-            " JOIN (SELECT unnest(?::VARCHAR[]) AS mn, unnest(?::VARCHAR[]) AS factor, unnest(?::DOUBLE[]) AS lim,"
-            " unnest(?::DOUBLE[]) AS lo) l ON m.mn = l.mn AND m.factor = l.factor"
-            f" WHERE {_OUTSIDE} GROUP BY m.mn",
-            [_window_start(hours), *([t[i] for t in rows_in] for i in range(4))],
-        )
+        rows = reads.hourly_outside(_data_dir(), _window_start(hours), rows_in, count_only=True)
     except Exception:
-        log.exception("lake exceedance count failed")
+        log.exception("hourly roll-ups unreadable for the exceedance counts")
         return {}
     return {r["mn"]: int(r["n"]) for r in rows}
 

@@ -82,9 +82,12 @@ def device_detail(request: HttpRequest, mn: str) -> HttpResponse:
         detail = monitoring.device_detail(mn, actor=actor_from_request(request), lang=_lang())
     except NotFound as err:
         raise Http404(str(err)) from err
+    from ecer.monitoring.templatetags.monitoring_labels import latest_as_of_text
+
     seconds = settings.ECER_DEVICE_REFRESH_SECONDS
     return render(request, "monitoring/device_detail.html", {
-        **_context(detail), "refresh_seconds": seconds, "live_config": {
+        **_context(detail), "refresh_seconds": seconds,
+        "latest_as_of_text": latest_as_of_text(detail.latest_as_of, detail.rollup_minutes), "live_config": {
             "url": reverse("api:device_live", args=[mn]) + f"?lang={_lang()}", "seconds": seconds,
             # The words the script puts into the cells; the rest of the markup is in _device_live_templates.html.
             "labels": {"online": _("online"), "offline": _("offline"), "since": _("since"), "from": _("from"),

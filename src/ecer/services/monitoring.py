@@ -1,7 +1,8 @@
 """Use case: monitoring summaries — the list of monitoring points with live status and exceedance
 counts, one device's detail, quarantined devices — scoped to the actor.
 
-Thin wrappers over `ecer.monitoring.services` (the read side of the registry and the lake): this
+Thin wrappers over `ecer.monitoring.services` (the read side of the registry, the gateway's
+status rows and the roll-ups; never the raw lake parts): this
 module decides who sees what. An actor bound to a region sees the points of enterprises in its
 regions (an enterprise reporter: its own enterprise's); quarantined devices (unknown MNs, with no
 region yet) are shown to actors who see everything only.
@@ -168,14 +169,19 @@ class DeviceDetail:
     point: Any
     status: Any
     events: list[dict[str, Any]]
-    latest: list[Any]
+    latest: list[Any]  # FactorRow per factor, as of `latest_as_of`
     exceedances: list[Any]
     window_hours: int
     region_name: str
+    latest_as_of: Any = None  # aware datetime of the roll-up run the latest values come from; None: no run yet
+    rollup_minutes: int = 0  # how often the scheduler runs the roll-ups (0: not scheduled)
 
 
 def device_detail(mn: str, *, actor: Actor, lang: str = "zh") -> DeviceDetail:
-    """What the device page shows: live status, recent events, latest values, recent exceedances."""
+    """What the device page shows: live status and recent events (the gateway's status row), the
+    latest values (kept by the roll-up run) and the recent exceedances (hourly roll-ups)."""
+    from django.conf import settings
+
     from ecer.monitoring import services
 
     found = device(mn, actor=actor)
@@ -183,7 +189,8 @@ def device_detail(mn: str, *, actor: Actor, lang: str = "zh") -> DeviceDetail:
     code = found.point.enterprise.region_code
     return DeviceDetail(found, found.point, status, services.recent_events(status), services.latest_by_factor(found),
                         services.recent_exceedances(found), services.EXCEEDANCE_WINDOW_HOURS,
-                        region_names({code}, lang).get(code, code))
+                        region_names({code}, lang).get(code, code), services.latest_as_of(),
+                        settings.ECER_ROLLUP_INTERVAL_MINUTES)
 
 
 def device_status(mn: str, *, actor: Actor) -> tuple[Any, Any]:

@@ -38,12 +38,16 @@ def _registry(actor: Actor) -> dict[str, dict[str, Any]]:
 
 
 def run_rollups(*, actor: Actor, engine: str = "duckdb") -> Any:
-    """Bring the roll-ups up to date with the lake (incremental). Province administrators and the system."""
-    from ecer.analytics import store
+    """Bring the roll-ups up to date with the lake (incremental), then the latest values of the dates
+    they recomputed (`ecer.analytics.latest`: what the device page shows). Province administrators
+    and the system."""
+    from ecer.analytics import latest, store
 
     require_role(actor, Role.PROVINCE_ADMIN)
-    return store.update(_data_dir(), engine=store.SparkEngine() if engine == "spark" else store.Engine(),
-                        units=declared_units())
+    result = store.update(_data_dir(), engine=store.SparkEngine() if engine == "spark" else store.Engine(),
+                          units=declared_units())
+    latest.update(_data_dir(), result.dates)
+    return result
 
 
 def declared_units() -> list[tuple[str, str, str]]:

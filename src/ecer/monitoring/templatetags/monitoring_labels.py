@@ -77,3 +77,15 @@ def city_of(region_code: str) -> str:
     """The city (市/州) code of a region code: 510104 → 510100 (a county's city; as the point list's
     city filter and the city page take it)."""
     return f"{str(region_code)[:4]}00"
+
+
+def latest_as_of_text(as_of: dt.datetime | None, minutes: int) -> str:
+    """What period the device page's latest values cover: the roll-up run they come from, and how
+    often it runs (the values are as new as that run, the status above is live)."""
+    if as_of is None:
+        return gettext("No roll-up has run yet: the latest values appear after the first run.")
+    when = timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M:%S")
+    if not minutes:
+        return gettext("Values as of the roll-up run at %(time)s (the roll-ups are not scheduled).") % {"time": when}
+    return gettext("Values as of the roll-up run at %(time)s; the roll-ups run every %(minutes)s minutes.") % {
+        "time": when, "minutes": minutes}

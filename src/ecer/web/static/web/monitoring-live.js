@@ -137,6 +137,7 @@
     }).then(function (d) {
       status(d.status);
       latest(d.latest);
+      document.getElementById("latest-as-of").textContent = d.latest_as_of_text;
       exceedances(d.exceedances);
       events(d.events);
       state.textContent = fill(config.labels.updated, { time: d.generated_text });
