@@ -233,6 +233,29 @@ def _read_state(root: Path) -> dict[str, Any]:
         return {"change_seq": 0}
 
 
+def _roll_dates(con: Any, data_dir: Path, root: Path, dates: list[str], factor_table: Any,
+                meta: dict[bytes, bytes]) -> int:
+    """The daily files of `dates` from one query over their parts, split by day; a date without parts
+    loses its daily file."""
+    import numpy as np
+
+    files = {d: _date_files(data_dir, d) for d in dates}
+    for d in dates:
+        if not files[d]:
+            (root / "daily" / f"date={d}.parquet").unlink(missing_ok=True)
+    todo = [d for d in dates if files[d]]
+    if not todo:
+        return 0
+    expr = daily(con.read_parquet([f for d in todo for f in files[d]]), factor_table).order_by(["day", *KEYS])
+    table = con.to_pyarrow(expr)
+    days = table.column("day").cast(pa.int32()).to_numpy()
+    for d in todo:
+        n = (dt.date.fromisoformat(d) - dt.date(1970, 1, 1)).days
+        lo, hi = np.searchsorted(days, n, "left"), np.searchsorted(days, n, "right")
+        _write_atomic(table.slice(int(lo), int(hi - lo)), root / "daily" / f"date={d}.parquet", meta)
+    return int(table.num_rows)
+
+
 def update(data_dir: Path, factors: FactorRows, dates: list[str] | None = None) -> EnergyRunResult:
     """Recompute the energy roll-ups of the dates logged since the last run (every date when the factor
     rows or the schema changed; only `dates` if given), on DuckDB."""
@@ -250,16 +273,11 @@ def update(data_dir: Path, factors: FactorRows, dates: list[str] | None = None) 
     factor_table = ibis.memtable(factors.table())
     meta = {b"ecer.energy_rollups.schema_version": str(ENERGY_ROLLUP_SCHEMA_VERSION).encode()}
     result = EnergyRunResult(change_seq=seq)
-    for date in todo:
-        files = _date_files(data_dir, date)
-        path = root / "daily" / f"date={date}.parquet"
-        if not files:
-            path.unlink(missing_ok=True)
-            continue
-        table = con.to_pyarrow(daily(con.read_parquet(files), factor_table).order_by([*KEYS, "day"]))
-        _write_atomic(table, path, meta)
-        result.daily_rows += table.num_rows
-        result.dates.append(date)
+    # one query per month of dates to do (not one per date: the fixed cost of a query is paid per month)
+    for month in sorted({d[:7] for d in todo}):
+        of_month = [d for d in todo if d[:7] == month]
+        result.daily_rows += _roll_dates(con, data_dir, root, of_month, factor_table, meta)
+        result.dates += of_month
     for month in sorted({d[:7] for d in todo}):
         files = sorted(str(p) for p in (root / "daily").glob(f"date={month}-*.parquet"))
         path = root / "monthly" / f"month={month}.parquet"

@@ -206,3 +206,18 @@ def simulate(from_registry: bool, credit_codes: tuple[str, ...], url: str, days:
                           f"{coal:.4f} tce coal-equivalent"))
     if truth.rejected:
         raise SystemExit(1)
+
+
+@energy.command()
+@USER
+def rollup(user: str | None) -> None:
+    """Copy the accepted uploads not yet in the energy lake into it, then bring the daily and monthly energy
+    roll-ups up to date (what the scheduled roll-up job does after the monitoring roll-ups)."""
+    django()
+    from ecer.services.energy_lake import run_energy_rollups
+
+    with service_errors():
+        run = run_energy_rollups(actor=cli_actor(user))
+    click.echo(f"lake: {len(run.batches)} batch(es), {run.uploads} upload(s), {run.intervals:,} interval(s) on "
+               f"{len(run.dates)} date(s); roll-ups: {len(run.rolled_dates)} date(s), "
+               f"{len(run.rolled_months)} month(s) in {run.seconds:.1f} s")

@@ -181,6 +181,8 @@ class EnergyUpload(models.Model):
     received_at = models.DateTimeField()
     uploaded_by = models.CharField(max_length=150)
     result = models.JSONField()
+    #: the energy lake batch it was copied in (ecer.services.energy_lake); None: not yet copied
+    lake_batch = models.PositiveIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["enterprise_id", "received_at"]
