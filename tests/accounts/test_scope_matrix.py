@@ -77,6 +77,7 @@ class Side:
     enterprise: int = 0  # id of the monitored enterprise of `device`
     project: str = "NO-SUCH-PROJECT"  # code of a key project in the region
     report: int = GUESS_REPORT  # id of a submitted annual energy report of `unit`
+    proposal: int = 987654321  # a submitted ledger change proposal of the city's operator for `project`
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -111,6 +112,7 @@ QUEUE_READERS = role_is("province_admin", "province_reviewer", "auditor", "city_
 AUDIT_READERS = role_is("province_admin", "auditor")
 PROVINCE = role_is("province_admin", "province_reviewer", "auditor")
 REGISTER_KEEPERS = role_is("province_admin", "city_operator")
+PROPOSERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
 EVIDENCE_ADDERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
 TASK_READERS = role_is("province_admin", "province_reviewer", "auditor", "department")
 DEPARTMENTS = role_is("department")
@@ -230,11 +232,23 @@ PAGES: dict[str, Route] = {
     "projects:detail": Route("region", lambda s: f"/projects/{s.project}/"),
     "projects:export": Route(None, lambda s: "/projects/export.xlsx"),
     "projects:template": Route(None, lambda s: "/projects/template.xlsx"),
-    "projects:import": Route(None, lambda s: "/projects/import/", REGISTER_KEEPERS, "POST", _upload),
+    "projects:import": Route(None, lambda s: "/projects/import/", PROPOSERS, "POST", _upload),
     "projects:evidence": Route("region", lambda s: f"/projects/{s.project}/evidence/", EVIDENCE_ADDERS, "POST",
                                _upload),
     # a guessed evidence id (none exists here) answers like a missing one for everyone; real evidence: tests/projects
     "projects:evidence_file": Route(None, lambda s: f"/projects/{s.project}/evidence/{GUESS}/", NOBODY),
+    # ledger change proposals: the city operator's own, submitted; deciding it is the province's
+    "projects:proposals": Route(None, lambda s: "/projects/proposals/", listing=True),
+    "projects:proposal": Route("region", lambda s: f"/projects/proposals/{s.proposal}/"),
+    "projects:proposal_file": Route("region", lambda s: f"/projects/proposals/{s.proposal}/file.xlsx"),
+    "projects:proposal_submit": Route("region", lambda s: f"/projects/proposals/{s.proposal}/submit/", OPERATORS,
+                                      "POST", lambda s: {}),
+    "projects:proposal_return": Route("region", lambda s: f"/projects/proposals/{s.proposal}/return/", REVIEWERS,
+                                      "POST", lambda s: {"comment": "x"}),
+    "projects:proposal_approve": Route("region", lambda s: f"/projects/proposals/{s.proposal}/approve/", REVIEWERS,
+                                       "POST", lambda s: {}),
+    "projects:propose": Route("region", lambda s: f"/projects/{s.project}/propose/", PROPOSERS, "POST",
+                              lambda s: {"cells": "name = x"}),
     "collection:todo": Route(None, lambda s: "/collection/", listing=True),
     "collection:queue": Route(None, lambda s: "/collection/review/", QUEUE_READERS, listing=True),
     "collection:start": Route("region", lambda s: "/collection/start/", OPERATORS, "POST",
@@ -312,7 +326,21 @@ API: dict[tuple[str, str], Route] = {
     ("GET", "/api/projects/"): Route(None, lambda s: "/api/projects/", listing=True),
     ("GET", "/api/projects/findings"): Route(None, lambda s: "/api/projects/findings", listing=True),
     ("GET", "/api/projects/{code}"): Route("region", lambda s: f"/api/projects/{s.project}"),
-    ("POST", "/api/projects/import"): Route(None, lambda s: "/api/projects/import", REGISTER_KEEPERS, "POST", _upload),
+    ("POST", "/api/projects/import"): Route(None, lambda s: "/api/projects/import", PROPOSERS, "POST", _upload),
+    ("GET", "/api/projects/proposals"): Route(None, lambda s: "/api/projects/proposals", listing=True),
+    ("GET", "/api/projects/proposals/queue"): Route(None, lambda s: "/api/projects/proposals/queue", listing=True),
+    ("GET", "/api/projects/proposals/{proposal_id}"): Route("region", lambda s: f"/api/projects/proposals/{s.proposal}"),
+    ("GET", "/api/projects/proposals/{proposal_id}/file"): Route(
+        "region", lambda s: f"/api/projects/proposals/{s.proposal}/file"),
+    ("POST", "/api/projects/proposals/{proposal_id}/submit"): Route(
+        "region", lambda s: f"/api/projects/proposals/{s.proposal}/submit", OPERATORS, "POST", lambda s: {}, True),
+    ("POST", "/api/projects/proposals/{proposal_id}/return"): Route(
+        "region", lambda s: f"/api/projects/proposals/{s.proposal}/return", REVIEWERS, "POST",
+        lambda s: {"comment": "x"}, True),
+    ("POST", "/api/projects/proposals/{proposal_id}/approve"): Route(
+        "region", lambda s: f"/api/projects/proposals/{s.proposal}/approve", REVIEWERS, "POST", lambda s: {}, True),
+    ("POST", "/api/projects/{code}/proposals"): Route("region", lambda s: f"/api/projects/{s.project}/proposals",
+                                                      PROPOSERS, "POST", lambda s: {"changes": {"name": "x"}}, True),
     ("POST", "/api/projects/{code}/evidence"): Route("region", lambda s: f"/api/projects/{s.project}/evidence",
                                                      EVIDENCE_ADDERS, "POST", _upload),
     ("GET", "/api/monitoring/quarantine"): Route(None, lambda s: "/api/monitoring/quarantine", PROVINCE),
@@ -483,7 +511,8 @@ def _enterprise_of(mn: str | None) -> int:
 def _key_project_in(region: str) -> str:
     """A key project of `region` in the ledger (imported as a file would be); its code."""
     from ecer.core.credit_code import complete
-    from ecer.services.key_projects import import_ledger, ledger_file
+    from ecer.services.key_projects import ledger_file
+    from ecer.services.ledger_proposals import import_ledger
 
     code = f"MATRIX-{region}"
     row = {"code": code, "name": "矩阵测试项目", "programme_code": "env_infrastructure", "region_code": region,
@@ -493,6 +522,17 @@ def _key_project_in(region: str) -> str:
            "influent_concentration:cod": 300, "removal_before:cod": 60, "removal_after:cod": 90}
     import_ledger(ledger_file([row]), "matrix.xlsx", actor=system_actor())
     return code
+
+
+def _proposal_in(region: str, code: str) -> int:
+    """A submitted proposal of the city's operator changing the project `code`; its id."""
+    from ecer.services import ledger_proposals
+    from ecer.services.actor import actor_for_user
+
+    operator = actor_for_user(User.objects.get(username=OPERATOR[region]))
+    made = ledger_proposals.propose_edit(code, {"name": "矩阵测试项目（改）"}, actor=operator)
+    ledger_proposals.submit(made.proposal, actor=operator)
+    return int(made.proposal)
 
 
 def _world() -> dict[str, Side]:
@@ -518,7 +558,8 @@ def _world() -> dict[str, Side]:
                            _submission(code, "2022", OPERATOR[code], "submitted"),
                            _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token,
                            _energy_unit_in(code), _enterprise_of(device), _key_project_in(code))
-        sides[code] = replace(sides[code], report=_energy_report_of(sides[code].unit))
+        sides[code] = replace(sides[code], report=_energy_report_of(sides[code].unit),
+                              proposal=_proposal_in(code, sides[code].project))
     enterprise_device = Device.objects.filter(point__enterprise__region_code=ENTERPRISE_REGION).values_list(
         "mn", flat=True).first()
     own = _reporters_unit()

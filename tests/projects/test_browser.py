@@ -26,7 +26,7 @@ def demo_ledger(db: None) -> None:
     from ecer.accounts.roles import bind_user
     from ecer.masterdata.services.catalogs import load_catalogs
     from ecer.monitoring.demo import seed_demo_registry
-    from ecer.services.key_projects import seed_demo_ledger
+    from ecer.services.ledger_proposals import seed_demo_ledger
 
     load_catalogs()
     seed_demo_registry()

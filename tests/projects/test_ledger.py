@@ -17,6 +17,7 @@ from ecer.errors import InputFileError
 from ecer.monitoring.demo import seed_demo_registry
 from ecer.projects.models import KeyProject, StatusChange
 from ecer.services import key_projects as ledger
+from ecer.services import ledger_proposals as proposals
 from ecer.services.actor import Actor, PermissionDenied, Role
 from ecer.services.errors import NotFound
 from ecer.services.key_projects_file import parameters
@@ -37,7 +38,7 @@ def messages(err: InputFileError) -> dict[tuple[str, str | None], str]:
 
 
 def test_a_clean_file_is_stored_with_its_reduction_explained() -> None:
-    result = ledger.import_ledger(file_of(project()), "l.xlsx", actor=PROVINCE)
+    result = proposals.import_ledger(file_of(project()), "l.xlsx", actor=PROVINCE)
     assert result.created == ["P-SEW"]
     stored = KeyProject.objects.get(code="P-SEW")
     assert stored.inputs["values"]["capacity"] == {"value": 20000.0, "unit": "m3_per_day"}
@@ -66,7 +67,7 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_stored() -> None:
             project("REGION", region_code="519999"),
             project("OK-1")]
     with pytest.raises(InputFileError) as err:
-        ledger.import_ledger(file_of(*rows), "bad.xlsx", actor=PROVINCE, as_of=as_of)
+        proposals.import_ledger(file_of(*rows), "bad.xlsx", actor=PROVINCE, as_of=as_of)
     found = messages(err.value)
     assert "without a programme" in found[("row 4", "所属重点工程")]
     assert "without a source or facility" in found[("row 5", "排放源或设施编号")]
@@ -81,11 +82,11 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_stored() -> None:
     assert KeyProject.objects.count() == 0
     # the region table is checked once the file itself is clean
     with pytest.raises(InputFileError) as err:
-        ledger.import_ledger(file_of(project("REGION", region_code="519999")), "r.xlsx", actor=PROVINCE)
+        proposals.import_ledger(file_of(project("REGION", region_code="519999")), "r.xlsx", actor=PROVINCE)
     assert "unknown region 519999" in str(err.value)
     # a stable operation after today is refused also where no accounting year would count it
     with pytest.raises(InputFileError) as err:
-        ledger.import_ledger(file_of(project("LATER", stable_operation_on=(dt.date.today() + dt.timedelta(days=9)).isoformat())),
+        proposals.import_ledger(file_of(project("LATER", stable_operation_on=(dt.date.today() + dt.timedelta(days=9)).isoformat())),
                              "f.xlsx", actor=PROVINCE)
     assert "after the accounting date" in messages(err.value)[("row 3", "稳定运行日期")]
 
@@ -95,7 +96,7 @@ def test_status_dates_must_fit_the_status() -> None:
             project("B", status="建成", completed_on=None, stable_operation_on=None),
             project("C", completed_on="2023-01-01", stable_operation_on="2022-06-01")]
     with pytest.raises(InputFileError) as err:
-        ledger.import_ledger(file_of(*rows), "s.xlsx", actor=PROVINCE)
+        proposals.import_ledger(file_of(*rows), "s.xlsx", actor=PROVINCE)
     found = messages(err.value)
     assert "but the status is 在建" in found[("row 3", "稳定运行日期")]
     assert "needs its date" in found[("row 4", "建成日期")]
@@ -103,18 +104,18 @@ def test_status_dates_must_fit_the_status() -> None:
 
 
 def test_scope_of_import_and_reading() -> None:
-    ledger.import_ledger(file_of(project("CD-1"), project("YB-1", region_code=YIBIN)), "l.xlsx", actor=PROVINCE)
+    proposals.import_ledger(file_of(project("CD-1"), project("YB-1", region_code=YIBIN)), "l.xlsx", actor=PROVINCE)
     chengdu = city_actor()
     assert [p.code for p in ledger.ledger(actor=chengdu).projects] == ["CD-1"]
     with pytest.raises(NotFound):
         ledger.project_detail("YB-1", actor=chengdu)
     with pytest.raises(InputFileError) as err:
-        ledger.import_ledger(file_of(project("YB-1", region_code=YIBIN, name="改名")), "x.xlsx", actor=chengdu)
+        proposals.import_ledger(file_of(project("YB-1", region_code=YIBIN, name="改名")), "x.xlsx", actor=chengdu)
     assert "outside your regions" in str(err.value)
     with pytest.raises(PermissionDenied):
-        ledger.import_ledger(file_of(project("CD-1")), "x.xlsx", actor=AUDITOR)
+        proposals.import_ledger(file_of(project("CD-1")), "x.xlsx", actor=AUDITOR)
     with pytest.raises(PermissionDenied):
-        ledger.import_ledger(file_of(project("CD-1")), "x.xlsx", actor=city_actor(role=Role.CITY_REVIEWER))
+        proposals.import_ledger(file_of(project("CD-1")), "x.xlsx", actor=city_actor(role=Role.CITY_REVIEWER))
     assert {p.code for p in ledger.ledger(actor=AUDITOR).projects} == {"CD-1", "YB-1"}
     assert KeyProject.objects.get(code="YB-1").name != "改名"
 
@@ -125,27 +126,39 @@ def test_an_enterprise_reporter_sees_its_own_projects() -> None:
     owner = Enterprise.objects.create(name="某污水处理有限公司", credit_code=project()["owner_credit_code"],
                                       region_code=CHENGDU)
     other = project("OTHER", owner_credit_code=complete("91510100MA0000002"))
-    ledger.import_ledger(file_of(project("MINE"), other), "l.xlsx", actor=PROVINCE)
+    proposals.import_ledger(file_of(project("MINE"), other), "l.xlsx", actor=PROVINCE)
     reporter = Actor(username="ent", role=Role.ENTERPRISE_REPORTER, enterprise_id=owner.pk)
     assert [p.code for p in ledger.ledger(actor=reporter).projects] == ["MINE"]
-    with pytest.raises(PermissionDenied):
-        ledger.import_ledger(file_of(project("MINE")), "x.xlsx", actor=reporter)
+    with pytest.raises(InputFileError, match="not a project of your enterprise"):
+        proposals.import_ledger(file_of(other), "x.xlsx", actor=reporter)
+    with pytest.raises(InputFileError, match="not a project of your enterprise"):  # nor taken over by a file
+        proposals.import_ledger(file_of(project("OTHER")), "x.xlsx", actor=reporter)
+    # its own project: a proposal, decided by its city's reviewer (or the province)
+    made = proposals.import_ledger(file_of(project("MINE", name="改名")), "x.xlsx", actor=reporter)
+    assert made.status == "draft" and KeyProject.objects.get(code="MINE").name != "改名"
+    proposals.submit(made.proposal, actor=reporter)
+    reviewer = city_actor(role=Role.CITY_REVIEWER, name="cdr")
+    assert [v.id for v in proposals.review_queue(actor=reviewer)] == [made.proposal]
+    proposals.approve(made.proposal, actor=reviewer)
+    assert KeyProject.objects.get(code="MINE").name == "改名"
 
 
 def test_export_imports_back_unchanged_and_a_status_change_is_history() -> None:
-    ledger.import_ledger(file_of(project("P-1", status="在建", completed_on=None, stable_operation_on=None),
+    proposals.import_ledger(file_of(project("P-1", status="在建", completed_on=None, stable_operation_on=None),
                                  project("P-2", capacity="2 10k_m3_per_day")), "l.xlsx", actor=PROVINCE)
-    again = ledger.import_ledger(ledger.export_ledger(actor=PROVINCE), "export.xlsx", actor=PROVINCE)
+    again = proposals.import_ledger(ledger.export_ledger(actor=PROVINCE), "export.xlsx", actor=PROVINCE)
     assert sorted(again.unchanged) == ["P-1", "P-2"] and not again.updated
     assert KeyProject.objects.get(code="P-2").inputs["values"]["capacity"] == {"value": 2.0, "unit": "10k_m3_per_day"}
-    moved = ledger.import_ledger(file_of(project("P-1")), "l2.xlsx", actor=city_actor())
-    assert moved.status_changes == [{"code": "P-1", "old": "under_construction", "new": "stable_operation"}]
+    made = proposals.import_ledger(file_of(project("P-1")), "l2.xlsx", actor=city_actor())
+    proposals.submit(made.proposal, actor=city_actor())
+    proposals.approve(made.proposal, actor=Actor(username="rev", role=Role.PROVINCE_REVIEWER))
+    assert made.updated == ["P-1"] and KeyProject.objects.get(code="P-1").status == "stable_operation"
     history = list(StatusChange.objects.filter(project__code="P-1").values_list("status", "previous", "changed_by"))
     assert history == [("under_construction", "", "prov"), ("stable_operation", "under_construction", "cd")]
 
 
 def test_totals_add_projects_within_a_year_against_the_plan_tonnage() -> None:
-    ledger.import_ledger(file_of(project("A"), project("B", **{"removal_after:cod": 75}),
+    proposals.import_ledger(file_of(project("A"), project("B", **{"removal_after:cod": 75}),
                                  project("C", region_code=YIBIN, programme_code="key_regions")), "l.xlsx",
                          actor=PROVINCE)
     data = ledger.ledger(actor=PROVINCE)
@@ -163,9 +176,9 @@ def test_totals_add_projects_within_a_year_against_the_plan_tonnage() -> None:
 
 def test_the_demo_ledger_plants_findings_that_are_all_found_and_flags_no_clean_project() -> None:
     seed_demo_registry()
-    first = ledger.seed_demo_ledger()
+    first = proposals.seed_demo_ledger()
     assert len(first.created) == 13
-    assert ledger.seed_demo_ledger().unchanged == first.created  # idempotent
+    assert proposals.seed_demo_ledger().unchanged == first.created  # idempotent
     findings = ledger.findings_for(actor=PROVINCE)
     got = {(f.kind, tuple(f.projects), f.pollutant) for f in findings}
     planted = {("double_count_projects", ("SC-2021-001", "SC-2023-010"), "cod"),

@@ -17,6 +17,7 @@ from ecer.accounts.roles import bind_user
 from ecer.monitoring.demo import seed_demo_registry
 from ecer.projects.models import EvidenceFile, KeyProject
 from ecer.services import key_projects as ledger
+from ecer.services import ledger_proposals as proposals
 from projects.conftest import PROVINCE, YIBIN, project
 
 pytestmark = pytest.mark.usefixtures("regions")
@@ -37,7 +38,7 @@ def file_of(*rows: dict[str, object]) -> bytes:
 
 @pytest.fixture
 def two_projects(regions: None) -> None:
-    ledger.import_ledger(file_of(project("CD-1"), project("YB-1", region_code=YIBIN)), "l.xlsx", actor=PROVINCE)
+    proposals.import_ledger(file_of(project("CD-1"), project("YB-1", region_code=YIBIN)), "l.xlsx", actor=PROVINCE)
 
 
 @pytest.mark.usefixtures("two_projects")
@@ -112,7 +113,7 @@ def test_evidence_is_kept_by_sha256_and_read_back_in_scope() -> None:
 
 def test_every_planted_finding_of_the_demo_is_shown_on_the_pages(db: None) -> None:
     seed_demo_registry()
-    ledger.seed_demo_ledger()
+    proposals.seed_demo_ledger()
     client = client_as("province_reviewer", "510000", "rev")
     html = client.get("/projects/").content.decode()
     assert html.count('class="finding"') == 4 and 'id="illustrative-note"' in html
@@ -123,3 +124,37 @@ def test_every_planted_finding_of_the_demo_is_shown_on_the_pages(db: None) -> No
                   "SC-2023-009"):
         assert 'class="finding"' not in client.get(f"/projects/{clean}/").content.decode(), clean
     assert len(client.get("/api/projects/findings").json()) == 4
+
+
+@pytest.mark.usefixtures("two_projects")
+def test_a_city_change_goes_through_review_on_the_pages_and_the_api() -> None:
+    city = client_as("city_operator", "510100", "cd")
+    reviewer = client_as("province_reviewer", "510000", "rev")
+    changed = file_of(project("CD-1", **{"removal_after:cod": 75}))
+    page = city.post("/projects/import/", {"file": SimpleUploadedFile("c.xlsx", changed, XLSX)}, follow=True)
+    html = page.content.decode()
+    assert "草稿" in html and 'id="not-counted"' in html and 'id="submit-proposal"' in html
+    proposal = page.redirect_chain[-1][0].rstrip("/").split("/")[-1]
+    assert city.get(f"/api/projects/proposals/{proposal}").json()["changes"][0]["fields"] == {
+        "removal_after:cod": [90.0, 75.0]}
+    assert reviewer.get("/api/projects/proposals/queue").json() == []  # a draft waits for its maker
+    city.post(f"/projects/proposals/{proposal}/submit/")
+    queue = reviewer.get("/projects/proposals/").content.decode()
+    assert f'id="queue-{proposal}"' in queue and "等待您审核" in queue
+    assert [p["id"] for p in reviewer.get("/api/projects/proposals/queue").json()] == [int(proposal)]
+    assert KeyProject.objects.get(code="CD-1").inputs["pollutants"]["cod"]["removal_after"]["value"] == 90.0
+    assert reviewer.post(f"/api/projects/proposals/{proposal}/return", {}, content_type="application/json"
+                         ).status_code == 400  # returning needs a comment
+    answer = reviewer.post(f"/api/projects/proposals/{proposal}/approve", {"comment": "ok"},
+                           content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == "approved"
+    assert KeyProject.objects.get(code="CD-1").inputs["pollutants"]["cod"]["removal_after"]["value"] == 75.0
+    detail = city.get("/projects/CD-1/?lang=en").content.decode()
+    assert 'id="versions"' in detail and "removal_after:cod" in detail
+    # the form on the project page proposes a status change; the API twin takes the same changes
+    form = city.post("/projects/CD-1/propose/", {"status": "completed", "completed_on": "2021-12-20",
+                                                 "cells": "stable_operation_on = \nnote = 待验收"}, follow=True)
+    assert "草稿" in form.content.decode()
+    api = city.post("/api/projects/CD-1/proposals", {"changes": {"nope": "1"}}, content_type="application/json")
+    assert api.status_code == 400 and "nope" in api.json()["detail"]
+    assert client_as("city_operator", YIBIN, "yb").get(f"/projects/proposals/{proposal}/").status_code == 404

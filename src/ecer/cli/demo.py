@@ -81,7 +81,7 @@ def _load_everything(reset: bool) -> None:
 
     click.echo(f"能耗在线监测 / energy monitoring: {seed_demo_metering_points()} new illustrative metering points "
                "(ecer energy simulate --from-registry uploads to them)")
-    from ecer.services.key_projects import seed_demo_ledger
+    from ecer.services.ledger_proposals import seed_demo_ledger
 
     projects = seed_demo_ledger()
     click.echo(f"重点工程 / key projects: {len(projects.created)} new, {len(projects.unchanged)} unchanged "

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from ecer.services import key_projects as ledger
+from ecer.services import ledger_proposals as proposals
 from ecer.services.actor import actor_from_request
 
 router = Router(tags=["projects"])
@@ -38,10 +39,73 @@ def findings(request: HttpRequest, lang: str = "zh") -> Any:
 # before /{code}, which would otherwise take "import" for a code
 @router.post("/import", response=dict[str, Any])
 def import_ledger(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """The workbook becomes ONE proposal (all rows or none): a draft to submit for review, or applied
+    at once for the province administrator (`status`, `proposal` in the answer)."""
     actor = actor_from_request(request)
-    ledger.require_maintainer(actor)  # before the file is read
+    ledger.require_proposer(actor)  # before the file is read
     name = file.name or "upload.xlsx"
-    return _plain(ledger.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name, actor=actor))
+    return _plain(proposals.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name, actor=actor))
+
+
+class CommentIn(Schema):
+    comment: str = ""
+
+
+class EditIn(Schema):
+    changes: dict[str, Any]
+    reason: str = ""
+
+
+@router.get("/proposals", response=list[dict[str, Any]])
+def proposal_list(request: HttpRequest, status: str | None = None, project: str | None = None) -> Any:
+    """Ledger change proposals the caller may read, newest first (status: draft, submitted, returned,
+    approved, or open = draft + submitted)."""
+    return [_plain(v) for v in proposals.list_proposals(actor=actor_from_request(request), status=status,
+                                                        project=project)]
+
+
+@router.get("/proposals/queue", response=list[dict[str, Any]])
+def proposal_queue(request: HttpRequest) -> Any:
+    """Submitted proposals the caller may decide, oldest first."""
+    return [_plain(v) for v in proposals.review_queue(actor=actor_from_request(request))]
+
+
+@router.get("/proposals/{proposal_id}", response=dict[str, Any])
+def proposal(request: HttpRequest, proposal_id: int) -> Any:
+    return _plain(proposals.get_proposal(proposal_id, actor=actor_from_request(request)))
+
+
+@router.get("/proposals/{proposal_id}/file")
+def proposal_file(request: HttpRequest, proposal_id: int) -> Any:
+    """The proposed workbook, exactly as proposed."""
+    from django.http import HttpResponse
+
+    name, data = proposals.proposal_file(proposal_id, actor=actor_from_request(request))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="proposal-{proposal_id}.xlsx"'
+    return response
+
+
+@router.post("/proposals/{proposal_id}/submit", response=dict[str, Any])
+def proposal_submit(request: HttpRequest, proposal_id: int) -> Any:
+    return _plain(proposals.submit(proposal_id, actor=actor_from_request(request)))
+
+
+@router.post("/proposals/{proposal_id}/return", response=dict[str, Any])
+def proposal_return(request: HttpRequest, proposal_id: int, body: CommentIn) -> Any:
+    return _plain(proposals.return_proposal(proposal_id, actor=actor_from_request(request), comment=body.comment))
+
+
+@router.post("/proposals/{proposal_id}/approve", response=dict[str, Any])
+def proposal_approve(request: HttpRequest, proposal_id: int, body: CommentIn) -> Any:
+    return _plain(proposals.approve(proposal_id, actor=actor_from_request(request), comment=body.comment))
+
+
+@router.post("/{code}/proposals", response=dict[str, Any])
+def propose_edit(request: HttpRequest, code: str, body: EditIn) -> Any:
+    """Propose a change of one project (column key → new cell text, as in the ledger template; an empty
+    text clears the cell). A draft for review, or applied at once for the province administrator."""
+    return _plain(proposals.propose_edit(code, body.changes, actor=actor_from_request(request), reason=body.reason))
 
 
 @router.get("/{code}", response=dict[str, Any])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecer.collection.models import SubmissionStatus
 from ecer.monitoring.models import Enterprise, MonitoringPoint
 
 
@@ -102,3 +103,66 @@ class EvidenceFile(models.Model):
     class Meta:
         ordering = ["project_id", "uploaded_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["project", "sha256"], name="evidence_unique_per_project")]
+
+
+class LedgerProposal(models.Model):
+    """A proposed change of the ledger (new projects, edited parameters, status and its dates): one
+    workbook (an uploaded file or one built from a form), reviewed in the collection workflow's states
+    (draft → submitted → returned with a comment | approved). Only approval writes it to the ledger;
+    the proposal itself is kept for ever (its file, its changes as computed when it was made and again
+    when it was approved)."""
+
+    status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    origin = models.CharField(max_length=10, default="file")  # "file" (Excel import) or "form" (project page)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()  # the workbook, exactly as proposed
+    reason = models.TextField(blank=True, default="")
+    #: per row: {"code", "region_code", "action": create|update|unchanged, "fields": {key: [old, new]}}
+    changes = models.JSONField(default=list)
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.CharField(max_length=150)
+    created_role = models.CharField(max_length=30)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.CharField(max_length=150, blank=True, default="")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, default="")  # the reviewer's (required to return)
+    is_illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"proposal #{self.pk} {self.file_name} ({self.status})"
+
+
+class ProposalRow(models.Model):
+    """A project a proposal touches, by region (the proposal's scope)."""
+
+    proposal = models.ForeignKey(LedgerProposal, on_delete=models.CASCADE, related_name="rows")
+    project_code = models.CharField(max_length=40)
+    region_code = models.CharField(max_length=6)
+    action = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["proposal_id", "pk"]
+
+
+class ProjectVersion(models.Model):
+    """Version n of a project's ledger entry: the cells it had after an approved change, which fields
+    changed, the proposal, who made it and who approved it. Never edited."""
+
+    project = models.ForeignKey(KeyProject, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    cells = models.JSONField()
+    changed = models.JSONField(default=dict)  # key → [old, new]
+    proposal = models.ForeignKey(LedgerProposal, null=True, on_delete=models.PROTECT, related_name="versions")
+    made_by = models.CharField(max_length=150)
+    approved_by = models.CharField(max_length=150)
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "version"]
+        constraints = [models.UniqueConstraint(fields=["project", "version"], name="project_version_unique")]

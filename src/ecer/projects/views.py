@@ -11,9 +11,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecer.collection.models import SubmissionStatus
 from ecer.errors import InputFileError
 from ecer.projects.models import ProjectStatus
 from ecer.services import key_projects as ledger
+from ecer.services import ledger_proposals as proposals
 from ecer.services.actor import PermissionDenied, actor_from_request
 from ecer.services.errors import NotFound
 
@@ -39,7 +41,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/project_list.html", {
         "ledger": data, "programmes": ledger.programmes(lang), "types": ledger.project_types(lang),
         "statuses": ProjectStatus.choices, "f": {k: get.get(k, "") for k in ("programme", "city", "type", "status")},
-        "may_import": ledger.may_maintain(actor), "problems": request.session.pop("ledger_problems", None)})
+        "may_import": proposals.may_propose(actor), "problems": request.session.pop("ledger_problems", None)})
 
 
 @login_required
@@ -51,7 +53,9 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(err)) from err
     return render(request, "projects/project_detail.html", {
         "d": detail, "p": detail.project, "statuses": dict(ProjectStatus.choices),
-        "may_add_evidence": not ledger.is_anonymous_or_reader(actor)})
+        "may_add_evidence": not ledger.is_anonymous_or_reader(actor),
+        "may_propose": proposals.may_propose(actor), "form_keys": proposals.form_keys(),
+        "problems": request.session.pop("ledger_problems", None)})
 
 
 @login_required
@@ -59,7 +63,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 def import_ledger(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     try:
-        ledger.require_maintainer(actor)  # before the file is read
+        ledger.require_proposer(actor)  # before the file is read
     except PermissionDenied as err:
         raise DjangoPermissionDenied(str(err)) from err
     file = request.FILES.get("file")
@@ -68,16 +72,21 @@ def import_ledger(request: HttpRequest) -> HttpResponse:
         return redirect("projects:list")
     name = file.name or "upload.xlsx"
     try:
-        result = ledger.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name, actor=actor)
+        result = proposals.import_ledger(ledger.read_upload(name, file.size or 0, file.read), name, actor=actor)
     except InputFileError as err:
         request.session["ledger_problems"] = [str(p) for p in err.problems[:200]] + (
             [_("… and %(n)d more") % {"n": len(err.problems) - 200}] if len(err.problems) > 200 else [])
         messages.error(request, _("Nothing was imported: %(n)d problem(s) in the file.") % {"n": len(err.problems)})
         return redirect("projects:list")
-    messages.success(request, _("Imported: %(c)d new, %(u)d updated, %(s)d unchanged; %(h)d status change(s) kept "
-                                "in the history.") % {"c": len(result.created), "u": len(result.updated),
-                                                      "s": len(result.unchanged), "h": len(result.status_changes)})
-    return redirect("projects:list")
+    counts = {"c": len(result.created), "u": len(result.updated), "s": len(result.unchanged),
+              "h": len(result.status_changes)}
+    if result.status == "approved":
+        messages.success(request, _("Imported: %(c)d new, %(u)d updated, %(s)d unchanged; %(h)d status change(s) "
+                                    "kept in the history.") % counts)
+    else:
+        messages.success(request, _("The file is a proposal (draft): %(c)d new, %(u)d changed, %(s)d unchanged. "
+                                    "Nothing counts until a reviewer approves it; submit it for review.") % counts)
+    return redirect("projects:proposal", proposal_id=result.proposal)
 
 
 @login_required
@@ -130,3 +139,113 @@ def template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(ledger.ledger_template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="key-projects-template.xlsx"'
     return response
+
+
+# --- change proposals (the review workflow) ----------------------------------------------------------
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Reviewers: the queue of proposals waiting for their decision; everybody: the proposals they may read."""
+    actor = actor_from_request(request)
+    status = request.GET.get("status", "")
+    return render(request, "projects/proposal_list.html", {
+        "queue": proposals.review_queue(actor=actor), "items": proposals.list_proposals(actor=actor, status=status or None),
+        "status": status, "statuses": SubmissionStatus.choices})
+
+
+@login_required
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    try:
+        view = proposals.get_proposal(proposal_id, actor=actor_from_request(request))
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    return render(request, "projects/proposal_detail.html", {"v": view, "statuses": dict(SubmissionStatus.choices)})
+
+
+def _step(request: HttpRequest, proposal_id: int, step: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    comment = request.POST.get("comment", "")
+    try:
+        if step == "submit":
+            proposals.submit(proposal_id, actor=actor)
+            messages.success(request, _("Submitted for review."))
+        elif step == "return":
+            proposals.return_proposal(proposal_id, actor=actor, comment=comment)
+            messages.success(request, _("Returned to its maker with your comment."))
+        else:
+            proposals.approve(proposal_id, actor=actor, comment=comment)
+            messages.success(request, _("Approved: the ledger now holds these figures."))
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    except proposals.ProposalError as err:
+        messages.error(request, str(err))
+    except InputFileError as err:
+        messages.error(request, _("Cannot be approved: %(n)d problem(s) against the ledger as it is now.")
+                       % {"n": len(err.problems)} + " " + "; ".join(str(p) for p in err.problems[:20]))
+    return redirect("projects:proposal", proposal_id=proposal_id)
+
+
+@login_required
+@require_POST
+def proposal_submit(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _step(request, proposal_id, "submit")
+
+
+@login_required
+@require_POST
+def proposal_return(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _step(request, proposal_id, "return")
+
+
+@login_required
+@require_POST
+def proposal_approve(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _step(request, proposal_id, "approve")
+
+
+@login_required
+def proposal_file(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    try:
+        _name, data = proposals.proposal_file(proposal_id, actor=actor_from_request(request))
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="proposal-{proposal_id}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def propose_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The project page's change form: status and its dates, and any other cell as `key = value` lines."""
+    actor = actor_from_request(request)
+    post = request.POST
+    changes = {k: post[k].strip() for k in ("status", "construction_started_on", "completed_on",
+                                            "stable_operation_on") if post.get(k, "").strip()}
+    for line in post.get("cells", "").splitlines():
+        if line.strip():
+            key, sep, value = line.partition("=")
+            if not sep:
+                messages.error(request, _("Write each other change as key = value: %(line)s") % {"line": line})
+                return redirect("projects:detail", code=code)
+            changes[key.strip()] = value.strip()
+    if not changes:
+        messages.error(request, _("Nothing to change was given."))
+        return redirect("projects:detail", code=code)
+    try:
+        result = proposals.propose_edit(code, changes, actor=actor, reason=post.get("reason", ""))
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    except InputFileError as err:
+        request.session["ledger_problems"] = [str(p) for p in err.problems[:200]]
+        messages.error(request, _("Not proposed: %(n)d problem(s).") % {"n": len(err.problems)})
+        return redirect("projects:detail", code=code)
+    if result.status == "approved":
+        messages.success(request, _("Changed (approved as made)."))
+    else:
+        messages.success(request, _("Proposed (draft): nothing counts until a reviewer approves it; submit it."))
+    return redirect("projects:proposal", proposal_id=result.proposal)

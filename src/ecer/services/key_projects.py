@@ -62,6 +62,8 @@ PLAN = "sichuan-14fyp"
 #: the counting rule of the reductions (ecer.core.reduction; defaults: next month, against 2020)
 OPTIONS = ReductionOptions()
 MAINTAINERS = (Role.PROVINCE_ADMIN, Role.CITY_OPERATOR)
+#: who may propose a change of the ledger (an enterprise reporter: only of the projects it owns)
+PROPOSERS = (*MAINTAINERS, Role.ENTERPRISE_REPORTER)
 #: Largest ledger or evidence file accepted (bytes)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 #: the monitoring factor codes (HJ 212) of the pollutants of the key-project targets
@@ -197,6 +199,8 @@ class ProjectDetail:
     evidence: list[dict[str, Any]]
     findings: list[FindingRow]
     note: str
+    versions: list[dict[str, Any]] = field(default_factory=list)  # approved versions, newest first
+    open_proposals: list[dict[str, Any]] = field(default_factory=list)  # draft or submitted, touching it
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,8 @@ class ImportResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     status_changes: list[dict[str, str]] = field(default_factory=list)
+    proposal: int | None = None  # the proposal the file became (ecer.services.ledger_proposals)
+    status: str = "approved"  # the proposal's state: draft (waiting for review) or approved (applied)
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -316,6 +322,7 @@ def ledger(*, actor: Actor, programme: str | None = None, city: str | None = Non
 def project_detail(code: str, *, actor: Actor, lang: str = "zh") -> ProjectDetail:
     """One project: parameters, reductions per pollutant and year with their explanation, status history,
     evidence and findings. A project outside the scope is 'not found' (codes cannot be probed)."""
+    from ecer.projects.models import LedgerProposal
     from ecer.services.regions import region_names
 
     project = _scoped(actor).filter(code=code).first()
@@ -359,7 +366,14 @@ def project_detail(code: str, *, actor: Actor, lang: str = "zh") -> ProjectDetai
         formula.name if formula else "", formula.version if formula else "",
         (formula.name_en if lang == "en" else formula.name_zh) if formula else "", formula.expression if formula else "",
         inputs, verification_rows, project.offset_new_projects, red_rows, history,
-        evidence, findings, project.note)
+        evidence, findings, project.note,
+        [{"version": v.version, "at": v.approved_at, "made_by": v.made_by, "approved_by": v.approved_by,
+          "proposal": v.proposal_id, "changed": v.changed, "cells": v.cells}
+         for v in project.versions.order_by("-version")],
+        [{"id": p.pk, "status": p.status, "created_by": p.created_by, "created_at": p.created_at,
+          "fields": next((sorted(c["fields"]) for c in p.changes if c["code"] == code), [])}
+         for p in LedgerProposal.objects.filter(rows__project_code=code, status__in=("draft", "submitted"))
+         .distinct().order_by("-pk")])
 
 
 # --- verification ------------------------------------------------------------------------------------
@@ -449,6 +463,11 @@ def require_maintainer(actor: Actor) -> None:
     require_role(actor, *MAINTAINERS)
 
 
+def require_proposer(actor: Actor) -> None:
+    """Refuse (PermissionDenied) an actor who may not propose ledger changes, before any file is read."""
+    require_role(actor, *PROPOSERS)
+
+
 def require_evidence_adder(actor: Actor) -> None:
     """Refuse (PermissionDenied) a role that never adds evidence (readers, visitors), before any file is read."""
     if is_anonymous_or_reader(actor):
@@ -477,58 +496,81 @@ def read_upload(name: str, size: int, read: Any) -> bytes:
     return bytes(read())
 
 
-def import_ledger(data: bytes, file: str, *, actor: Actor, as_of: dt.date | None = None,
-                  illustrative: bool = False) -> ImportResult:
-    """Store a ledger workbook: all rows or none. Raises InputFileError (every problem, with file, row
-    and column) or PermissionDenied (a role that does not maintain the ledger)."""
-    from django.db import transaction
+@dataclass(frozen=True)
+class CheckedFile:
+    """A ledger workbook read and checked against the ledger as it is now (nothing stored yet)."""
 
+    file: str
+    rows: list[LedgerRow]
+    existing: dict[str, Any]
+    owners: dict[str, Any]
+    points: dict[tuple[str, str], Any]
+
+
+def check_file(data: bytes, file: str, *, actor: Actor, as_of: dt.date | None = None) -> CheckedFile:
+    """Read and check a ledger workbook as a whole, within `actor`'s scope. Raises InputFileError
+    (every problem, with file, row and column) or PermissionDenied (a role that changes no ledger)."""
     from ecer.masterdata.models import Region
     from ecer.monitoring.models import Enterprise, MonitoringPoint
-    from ecer.projects.models import KeyProject, StatusChange
-    from ecer.services import audit
+    from ecer.projects.models import KeyProject
 
-    require_role(actor, *MAINTAINERS)
+    require_role(actor, *PROPOSERS)
     rows = read_ledger(data, file, _catalog(), programmes("zh"), years=accounting_years(), options=OPTIONS,
                        as_of=as_of or dt.date.today())
     known = set(Region.objects.filter(code__in={r.region_code for r in rows}).values_list("code", flat=True))
-    existing = {p.code: p for p in KeyProject.objects.filter(code__in=[r.code for r in rows])}
+    existing = {p.code: p for p in KeyProject.objects.select_related("monitoring_point").filter(
+        code__in=[r.code for r in rows])}
     owners = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in={r.owner_credit_code for r in rows})}
     points = {(p.enterprise.credit_code, p.outlet_code): p for p in MonitoringPoint.objects.select_related(
         "enterprise").filter(enterprise__credit_code__in=list(owners))}
     problems = _scope_problems(rows, known, existing, owners, points, actor, file)
     if problems:
         raise InputFileError(problems)
-    result = ImportResult(file)
-    with transaction.atomic():
-        for row in rows:
-            source = f"{file} row {row.row}"
-            fields = {**row.project_fields(), "owner": owners.get(row.owner_credit_code),
-                      "monitoring_point": points.get((row.owner_credit_code, row.monitoring_point)),
-                      "is_illustrative": illustrative}
-            project = existing.get(row.code)
-            if project is None:
-                project = KeyProject.objects.create(**fields)
-                StatusChange.objects.create(project=project, status=row.status, status_date=_status_date(project),
-                                            changed_by=actor.username, source=source)
-                result.created.append(row.code)
-                continue
-            before_status, before_date = project.status, _status_date(project)
-            changed = [k for k, v in fields.items() if getattr(project, k) != v]
-            if not changed:
-                result.unchanged.append(row.code)
-                continue
-            for k in changed:
-                setattr(project, k, fields[k])
-            project.save()
-            if (project.status, _status_date(project)) != (before_status, before_date):
-                StatusChange.objects.create(project=project, status=project.status,
-                                            status_date=_status_date(project), previous=before_status,
-                                            changed_by=actor.username, source=source)
-                result.status_changes.append({"code": row.code, "old": before_status, "new": project.status})
-            result.updated.append(row.code)
-        audit.record(actor, "key_projects.import", "key_project_ledger", file, None,
-                     {"created": result.created, "updated": result.updated, "status_changes": result.status_changes})
+    return CheckedFile(file, rows, existing, owners, points)
+
+
+def row_fields(checked: CheckedFile, row: LedgerRow, illustrative: bool) -> dict[str, Any]:
+    return {**row.project_fields(), "owner": checked.owners.get(row.owner_credit_code),
+            "monitoring_point": checked.points.get((row.owner_credit_code, row.monitoring_point)),
+            "is_illustrative": illustrative}
+
+
+def apply_checked(checked: CheckedFile, *, changed_by: str, illustrative: bool = False,
+                  on_change: Any = None) -> ImportResult:
+    """Write a checked file to the ledger (call inside a transaction): new projects, changed fields,
+    a status step as history (by `changed_by`, the change's maker). `on_change(project, action)` is
+    called for each created or updated one."""
+    from ecer.projects.models import KeyProject, StatusChange
+
+    result = ImportResult(checked.file)
+    for row in checked.rows:
+        source = f"{checked.file} row {row.row}"
+        fields = row_fields(checked, row, illustrative)
+        project = checked.existing.get(row.code)
+        if project is None:
+            project = KeyProject.objects.create(**fields)
+            StatusChange.objects.create(project=project, status=row.status, status_date=_status_date(project),
+                                        changed_by=changed_by, source=source)
+            result.created.append(row.code)
+            if on_change:
+                on_change(project, "create")
+            continue
+        before_status, before_date = project.status, _status_date(project)
+        changed = [k for k, v in fields.items() if getattr(project, k) != v]
+        if not changed:
+            result.unchanged.append(row.code)
+            continue
+        for k in changed:
+            setattr(project, k, fields[k])
+        project.save()
+        if (project.status, _status_date(project)) != (before_status, before_date):
+            StatusChange.objects.create(project=project, status=project.status,
+                                        status_date=_status_date(project), previous=before_status,
+                                        changed_by=changed_by, source=source)
+            result.status_changes.append({"code": row.code, "old": before_status, "new": project.status})
+        result.updated.append(row.code)
+        if on_change:
+            on_change(project, "update")
     return result
 
 
@@ -538,9 +580,20 @@ def _scope_problems(rows: list[LedgerRow], known: set[str], existing: dict[str, 
     if actor.role == Role.AUDITOR:
         raise PermissionDenied("auditors may not change the ledger")
     visible = visible_region_codes(actor)
+    own = None
+    if actor.role == Role.ENTERPRISE_REPORTER:  # its own projects only, wherever they are
+        from ecer.monitoring.models import Enterprise
+
+        own = Enterprise.objects.filter(pk=actor.enterprise_id).values_list("credit_code", flat=True).first() or "-"
+        visible = None
     problems = []
     for row in rows:
         where = f"row {row.row}"
+        if own is not None:
+            before = existing.get(row.code)
+            if row.owner_credit_code != own or (before is not None and before.owner_credit_code != own):
+                problems.append(Problem(file, where, f"{row.code} is not a project of your enterprise ({own}); "
+                                        "its owner, city or the province maintains it", "业主统一社会信用代码"))
         if row.region_code not in known:
             problems.append(Problem(file, where, f"unknown region {row.region_code}: not in the region table",
                                     "行政区划代码"))
@@ -615,20 +668,3 @@ def evidence_file(code: str, evidence_id: int, *, actor: Actor) -> tuple[str, by
     if entry is None or not _evidence_path(entry.sha256).exists():
         raise NotFound(f"no evidence {evidence_id} of key project {code} you may see")
     return entry.file_name, _evidence_path(entry.sha256).read_bytes()
-
-
-# --- demo --------------------------------------------------------------------------------------------
-
-def seed_demo_ledger() -> ImportResult:
-    """The illustrative ledger (示例, invented projects; ecer/demo/data/key-projects.csv) with planted
-    double counts and over-claims, imported as a user's file would be, through the same checks.
-    Idempotent: a second run changes nothing."""
-    import csv
-    from importlib import resources
-
-    from ecer.services.actor import system_actor
-
-    path = resources.files("ecer.demo").joinpath("data", "key-projects.csv")
-    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
-    return import_ledger(ledger_file(rows), "key-projects.csv (示例 illustrative)",
-                         actor=system_actor(), illustrative=True)

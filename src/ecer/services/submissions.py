@@ -36,11 +36,12 @@ from ecer.collection.models import (
 )
 from ecer.masterdata.models import ImportBatch, Observation, ObservationStatus, Region, Variable
 from ecer.masterdata.services.plausibility import hard_findings, previous_year_values, soft_findings
+from ecer.services import workflow
 from ecer.services.actor import Actor, PermissionDenied, Role, actor_params, require_region, require_role
 
 SUBMITTERS = (Role.CITY_OPERATOR,)
 REVIEWERS = (Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN)
-OPEN = (SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED)
+OPEN = workflow.OPEN
 
 
 class SubmissionError(ValueError):
@@ -194,10 +195,8 @@ def _locked(sub: Submission) -> Submission:
 
 def require_status(record: Any, *allowed: str, noun: str = "submission") -> None:
     """Refuse a workflow step unless the version (`pk`, `version`, `status`: a submission, an enterprise's
-    energy report) is in one of the `allowed` states."""
-    if record.status not in allowed:
-        raise SubmissionError(f"{noun} #{record.pk} v{record.version} is {record.status}; this needs "
-                              f"{' or '.join(allowed)}")
+    energy report) is in one of the `allowed` states (the states and steps: `ecer.services.workflow`)."""
+    workflow.require_status(record.status, f"{noun} #{record.pk} v{record.version}", allowed, SubmissionError)
 
 
 def require_open_period(period: ReportingPeriod) -> None:
