@@ -4,10 +4,12 @@ and current approved observations, as the plain inputs of `evaluate`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ecer.accounting.decomposition_notes import RunInfo, decomposition_note
 from ecer.accounting.inputs import IndicatorInfo, PlanInputs, RegionalTargetInput, RegionInfo, TargetInput
+from ecer.accounting.ledger_cells import LedgerCells
 from ecer.accounting.panels import PanelBuilder, PanelSet
 from ecer.core.errors import AccountingInputError
 from ecer.core.provenance import InputRef
@@ -76,8 +78,12 @@ def regions_from_db(plan: PlanInputs, region_codes: Sequence[str] | None) -> lis
     return [region_info(root), *(region_info(r) for r in Region.objects.get_children(root))]
 
 
-def load_panels(region_codes: Sequence[str], variables: Sequence[str], years: Sequence[int]) -> PanelSet:
-    """Current approved values (NaN where none) for every region, variable and year asked for."""
+def load_panels(region_codes: Sequence[str], variables: Sequence[str], years: Sequence[int],
+                ledger: LedgerCells | None = None) -> PanelSet:
+    """Current approved values (NaN where none) for every region, variable and year asked for.
+
+    `ledger` (ledger_cells): the key-project reductions of a region taken from the project ledger in
+    place of its observations, or its observations kept and marked as the typed fallback."""
     from ecer.masterdata.models import Variable, current_observations
 
     units = dict(Variable.objects.filter(code__in=variables).values_list("code", "unit"))
@@ -91,4 +97,18 @@ def load_panels(region_codes: Sequence[str], variables: Sequence[str], years: Se
             version += f" batch:{obs.batch_id} ({obs.batch.file_name})"
         builder.add(code, var, year, obs.value, obs.unit,
                     InputRef(var, obs.value, obs.unit, code, year, version, obs.source or None), obs.is_illustrative)
-    return builder.build()
+    wanted = set(region_codes)
+    sources = {}
+    for (code, var), cell in (ledger or {}).items():
+        if code not in wanted or var not in units:
+            continue
+        sources[(code, var)] = cell
+        for year, value in cell.values.items():
+            builder.add(code, var, year, value, units[var], cell.refs[year], cell.illustrative)
+        if not cell.values:  # the typed observations stay; their inputs say they are the fallback
+            for key, ref in list(builder.refs.items()):
+                if key[:2] == (code, var):
+                    builder.refs[key] = replace(ref, data_version=f"{ref.data_version} — {cell.source}")
+    data = builder.build()
+    data.sources = sources
+    return data

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ecer.accounting.ledger_cells import LedgerCell
 from ecer.core.panel import FloatArray, Panel
 from ecer.core.provenance import InputRef
 
@@ -30,6 +31,8 @@ class PanelSet:
     refs: dict[tuple[str, str, int], InputRef] = field(default_factory=dict)
     illustrative_keys: set[tuple[str, str, int]] = field(default_factory=set)
     units: dict[str, str] = field(default_factory=dict)
+    #: (region, variable) → where its values came from, for the key-project reductions (ledger_cells)
+    sources: dict[tuple[str, str], LedgerCell] = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:
@@ -64,6 +67,7 @@ class PanelSet:
         wanted_r, wanted_v, wanted_y = set(regions_t), set(variables), set(years_t)
         out.refs = {k: v for k, v in self.refs.items() if k[0] in wanted_r and k[1] in wanted_v and k[2] in wanted_y}
         out.illustrative_keys = {k for k in self.illustrative_keys if k in out.refs}
+        out.sources = {k: v for k, v in self.sources.items() if k[0] in wanted_r and k[1] in wanted_v}
         return out
 
 

@@ -12,7 +12,7 @@ from ecer.texttable import render_table as render_table_text
 
 #: Columns of the CSV rendering (machine-friendly: codes), in order.
 COLUMNS = ("region_code", "region_name", "target_code", "indicator", "year", "value_unit", "actual", "required",
-           "gap", "direction", "comparator", "tolerance", "completion_pct", "light", "light_annual", "status")
+           "gap", "direction", "comparator", "tolerance", "completion_pct", "light", "light_annual", "status", "actual_source")
 
 #: Columns of the table rendering (for people: names in the chosen language; the target code once,
 #: for `ecer explain`), with their headers per language.
@@ -84,6 +84,9 @@ class ReportRow:
     explanation_en: str = ""
     error: str | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: key-project reductions only: "ledger", "fallback: typed statistics" or, for the province,
+    #: "ledger + fallback: typed statistics" (ecer.accounting.ledger_cells); None for other targets
+    actual_source: str | None = None
 
     def region_name(self, lang: str) -> str:
         return self.region_name_en if lang == "en" and self.region_name_en else self.region_name_zh
@@ -176,4 +179,30 @@ def render_table(report: ProgressReport, lang: str = "zh") -> str:
     if report.illustrative:
         lines.append(ILLUSTRATIVE_BANNER)
     lines += report.notes
+    lines += source_notes(report, lang)
     return "\n".join(lines)
+
+
+def source_notes(report: ProgressReport, lang: str = "zh") -> list[str]:
+    """One line per key-project target whose actuals are not all from the ledger: which regions use
+    the typed statistics as the fallback (the table's actual column does not say it)."""
+    out = []
+    by_target: dict[str, list[ReportRow]] = {}
+    for row in report.rows:
+        if row.actual_source:
+            by_target.setdefault(row.target_code, []).append(row)
+    for rows in by_target.values():
+        typed = [r.region_name(lang) for r in rows if r.actual_source == "fallback: typed statistics"]
+        mixed = [r.region_name(lang) for r in rows if r.actual_source == "ledger + fallback: typed statistics"]
+        ledger = [r.region_name(lang) for r in rows if r.actual_source == "ledger"]
+        name = rows[0].indicator_name(lang)
+        if lang == "zh":
+            line = (f"{name}：{len(ledger)}个地区实际值取自重点工程项目台账；{'、'.join(typed) or '无'}"
+                    "为统计报表填报数（fallback: typed statistics）")
+            line += f"；{'、'.join(mixed)}为各市州之和（部分为填报数）" if mixed else ""
+        else:
+            line = (f"{name}: {len(ledger)} region(s) from the key-project ledger; fallback: typed statistics "
+                    f"for {', '.join(typed) or 'none'}")
+            line += f"; {', '.join(mixed)}: sum of the cities (partly typed)" if mixed else ""
+        out.append(line)
+    return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ecer.accounting.evaluate import evaluate_progress, needed_variables, needed_years
 from ecer.accounting.gather_db import load_panels, plan_inputs_from_db, regions_from_db
+from ecer.accounting.ledger_cells import LedgerCells
 from ecer.accounting.options import AccountingOptions
 from ecer.accounting.report import ProgressReport, ReportRow
 from ecer.core.errors import AccountingInputError
@@ -40,9 +41,11 @@ def progress_report(
     year: int,
     region_codes: list[str] | None = None,
     options: AccountingOptions | None = None,
+    ledger: LedgerCells | None = None,
 ) -> ProgressReport:
     """Progress of every target of `plan_code` in `year` for the given regions (default: the plan's
-    region and its children), one row per region × target."""
+    region and its children), one row per region × target. `ledger`: the key-project reductions from
+    the project ledger (ledger_cells), built by the services layer."""
     opts = options or AccountingOptions()
     plan = plan_inputs_from_db(plan_code)
     if plan is None:
@@ -51,7 +54,7 @@ def progress_report(
     # The plan's own region is always loaded: a city's level derived as "base plus the province's
     # increment" needs the provincial base value even when only that city is asked for.
     codes = list(dict.fromkeys([*(r.code for r in regions), *([plan.region.code] if plan.region.code else [])]))
-    data = load_panels(codes, needed_variables(plan, opts), needed_years(plan, year, opts))
+    data = load_panels(codes, needed_variables(plan, opts), needed_years(plan, year, opts), ledger)
     return evaluate_progress(plan, regions, year, data, opts)
 
 

@@ -310,7 +310,8 @@ def _ok_row(ctx: TargetContext, target: TargetInput, region: RegionInfo, prep: P
     scale = 100.0 if target.kind == TargetKind.REDUCTION else 1.0
     rt = prep.targets[prep.regions.index(region)]
     names = _names(ctx, target, region)
-    notes = [n for n in [rt.note, *prep.deduction_notes.get(region.code, [])] if n]
+    sources = [c for v in variables if (c := prep.panels.sources.get((region.code, v))) is not None]
+    notes = [n for n in [rt.note, *prep.deduction_notes.get(region.code, []), *(c.note for c in sources)] if n]
     inputs = [rt.source, *prep.panels.inputs_for(region.code, variables, years)]
     prov = cell_provenance(result, region.code, ctx.year, names, inputs, "progress", ctx.options.progress,
                            {"price_base_year": ctx.options.price_base_year_for(target.base_year),
@@ -327,5 +328,6 @@ def _ok_row(ctx: TargetContext, target: TargetInput, region: RegionInfo, prep: P
         annual_required=float(result.annual_required[i, j]) * scale,
         light=Light(int(result.light_progress[i, j])).code, light_annual=Light(int(result.light_annual[i, j])).code,
         incentive_met=bool(result.incentive_met[i, j]), target_value=rt.basic, target_incentive=rt.incentive,
-        forecast=_forecast(panel, i, target),
-        explanation_zh=prov.explanation_zh, explanation_en=prov.explanation_en, provenance=prov.to_dict())
+        forecast=_forecast(panel, i, target), actual_source=sources[0].source if sources else None,
+        explanation_zh=prov.explanation_zh + "".join(c.marker("zh") for c in sources),
+        explanation_en=prov.explanation_en + "".join(c.marker("en") for c in sources), provenance=prov.to_dict())

@@ -423,8 +423,9 @@ def _monitored(projects: list[Any]) -> list[MonitoredMonth]:
     return [MonitoredMonth(s, p, y, m, t) for (s, p, y, m), t in sorted(out.items())]
 
 
-def verification(*, as_of: dt.date | None = None) -> list[Finding]:
-    """The core's findings over the whole ledger (accounting date: today unless given)."""
+def verification(*, as_of: dt.date | None = None, monitoring: bool = True) -> list[Finding]:
+    """The core's findings over the whole ledger (accounting date: today unless given). Without
+    `monitoring` the check against monitored emissions (the slow part: roll-ups per year) is left out."""
     projects = list(_all())
     claims = _claims(projects)
     claimed = {(c.project, c.pollutant) for c in claims}
@@ -439,8 +440,8 @@ def verification(*, as_of: dt.date | None = None) -> list[Finding]:
                 offsets.append(OffsetUse(f"{p.code}/{pollutant}/offset", p.offset_new_projects or "?", p.code,
                                          p.source_id, pollutant, float(used)))
     options = VerificationOptions(as_of=as_of or dt.date.today())
-    return verify(claims, [SourceBaseline(s, p, v) for (s, p), v in baselines.items()], offsets, _monitored(projects),
-                  options)
+    return verify(claims, [SourceBaseline(s, p, v) for (s, p), v in baselines.items()], offsets,
+                  _monitored(projects) if monitoring else [], options)
 
 
 def findings_for(*, actor: Actor, lang: str = "zh", as_of: dt.date | None = None) -> list[FindingRow]:
@@ -668,3 +669,99 @@ def evidence_file(code: str, evidence_id: int, *, actor: Actor) -> tuple[str, by
     if entry is None or not _evidence_path(entry.sha256).exists():
         raise NotFound(f"no evidence {evidence_id} of key project {code} you may see")
     return entry.file_name, _evidence_path(entry.sha256).read_bytes()
+
+
+# --- reductions for the progress accounting ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class CountedProject:
+    """One project's reduction of one pollutant in one year, as the progress accounting counts it."""
+
+    code: str
+    amount_t: float
+    counted_share: float
+    formula: str  # name and version, e.g. "water_treatment.efficiency_gain v1"
+    stable_operation_on: dt.date | None
+    status: str
+    is_illustrative: bool
+    not_counted: str = ""  # why a computed reduction is left out (then amount_t is 0)
+    findings: tuple[str, ...] = ()  # open verification findings of this project and pollutant
+
+
+@dataclass(frozen=True)
+class CityReduction:
+    """The ledger's key-project reduction of one city, pollutant and year (every project of the city
+    that reduces the pollutant, also those counting 0 yet)."""
+
+    city: str
+    pollutant: str
+    year: int
+    projects: tuple[CountedProject, ...]
+
+    @property
+    def amount_t(self) -> float:
+        return sum(p.amount_t for p in self.projects)
+
+    @property
+    def amount_10k_t(self) -> float:
+        return self.amount_t / 10_000
+
+    @property
+    def illustrative(self) -> bool:
+        return any(p.is_illustrative for p in self.projects)
+
+
+def city_of(region_code: str) -> str:
+    """The city (地级) code a project's region belongs to: a county 510104 counts for 510100 (GB/T 2260)."""
+    return region_code[:4] + "00" if len(region_code) == 6 else region_code
+
+
+def counted_projects() -> Any:
+    """The ledger projects whose reductions the progress accounting counts: the approved figures. Every
+    stored project is its approved state (`ecer.services.ledger_proposals`: only approval writes to the
+    ledger; a proposal waiting for review changes no figure)."""
+    return _all()
+
+
+def reductions_by_city(*, as_of: dt.date | None = None) -> dict[tuple[str, str], dict[int, CityReduction]]:
+    """(city, pollutant) → year → the city's ledger reduction, for every accounting year.
+
+    The stable-operation rule is the core's (`ecer.core.reduction.counted_share`: only from the counting
+    start after stable operation, against the reference year); a project whose stable-operation date
+    lies after the accounting date `as_of` (default today) counts 0 and says why (the verification
+    raises it as a finding). Each project carries its open verification findings (without the monitoring
+    check, which needs the year's roll-ups: /projects/ shows all); they are counted until a reviewer
+    resolves them, and named in the explanation. No actor: the caller (the progress service) has checked the regions."""
+    as_of = as_of or dt.date.today()
+    catalog = _catalog()
+    flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for f in verification(as_of=as_of, monitoring=False):
+        for code in f.projects:
+            others = [c for c in f.projects if c != code]
+            flagged[(code, f.pollutant)].append(f.kind.value + (f" ({', '.join(others)})" if others else ""))
+    out: dict[tuple[str, str], dict[int, list[CountedProject]]] = defaultdict(lambda: defaultdict(list))
+    for p in counted_projects().order_by("code"):
+        reds, error = _reductions(p)
+        if error:
+            continue  # the import refuses such a project; one stored before a catalog change is shown on /projects/
+        kind = catalog.project_types.get(p.project_type)
+        formula = catalog.formulas[kind.formula] if kind else None
+        name = f"{formula.name} v{formula.version}" if formula else p.project_type
+        stable = p.stable_operation_on if p.status == "stable_operation" else None
+        future = stable is not None and stable > as_of
+        for r in reds:
+            reason = (f"stable operation {stable.isoformat()} is after the accounting date {as_of.isoformat()}"
+                      if future and r.amount_t > 0 else "")
+            out[(city_of(p.region_code), r.pollutant)][r.year].append(CountedProject(
+                p.code, 0.0 if reason else r.amount_t, r.counted_share, name, stable, p.status,
+                p.is_illustrative, reason, tuple(flagged.get((p.code, r.pollutant), ()))))
+    return {key: {y: CityReduction(key[0], key[1], y, tuple(ps)) for y, ps in by_year.items()}
+            for key, by_year in out.items()}
+
+
+def ledger_version() -> str:
+    """A fingerprint of the counted ledger (count, last change): caches of the progress key on it."""
+    from django.db.models import Count, Max
+
+    agg = counted_projects().aggregate(n=Count("pk"), top=Max("updated_at"))
+    return f"{agg['n']}:{agg['top'].isoformat() if agg['top'] else ''}"

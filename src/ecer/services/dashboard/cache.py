@@ -78,10 +78,19 @@ def data_version(plan_code: str, options: AccountingOptions | None = None) -> Ve
         n, top, total, year, sha, *targets = cursor.fetchone()
         cursor.execute(formulas)
         indicators = cursor.fetchall()
-    material = [SNAPSHOT_FORMAT, ecer.__version__, plan_code, repr(options or AccountingOptions()),
+    from ecer.services.key_projects import ledger_version
+
+    material = [SNAPSHOT_FORMAT, ecer.__version__, plan_code, repr(options or AccountingOptions()), ledger_version(), _today(),
                 [n, top, total], sha, [str(t) for t in targets], [list(r) for r in indicators]]
     digest = hashlib.sha256(json.dumps(material, default=str, sort_keys=True).encode()).hexdigest()
     return VersionInfo(digest, year, n or 0)
+
+
+def _today() -> str:
+    """The accounting date of the ledger's reductions (a stable-operation date passing today changes them)."""
+    import datetime as dt
+
+    return dt.date.today().isoformat()
 
 
 def _decode(payload: bytes) -> ProgressReport:
@@ -94,8 +103,9 @@ def _decode(payload: bytes) -> ProgressReport:
 def _compute(plan_code: str, year: int, options: AccountingOptions | None) -> ProgressReport:
     """Every region of the plan (the system's view); readers cut it to their scope."""
     from ecer.accounting import progress_report
+    from ecer.services.progress import key_project_cells
 
-    return progress_report(plan_code, year, None, options)
+    return progress_report(plan_code, year, None, options, ledger=key_project_cells(plan_code))
 
 
 def cached_report(plan_code: str, year: int, version: VersionInfo | None = None,
