@@ -134,7 +134,7 @@ def bench_page(days: int, requests: int, baseline_requests: int) -> dict[str, An
     from ecer.accounts.roles import bind_user
     from ecer.config import coal_rates
     from ecer.core.meters import CHINA_TZ
-    from ecer.energy.models import IntervalEnergy
+    from ecer.energy.models import EnergyDay, EnergyUpload, IntervalEnergy
     from ecer.energy.simulator import SimPoint, Simulator, SimUnit, base_steps_for, truth_tce
     from ecer.masterdata.services.catalogs import load_catalogs
     from ecer.services.actor import system_actor
@@ -144,7 +144,9 @@ def bench_page(days: int, requests: int, baseline_requests: int) -> dict[str, An
     load_catalogs()
     seed_demo_register()
     seed_demo_metering_points()
-    IntervalEnergy.objects.filter(point__energy_unit__enterprise__credit_code=CHEMICAL).delete()  # a rerun
+    # a rerun on the same database: the unit's uploads go (readings and intervals with them) and its roll-up
+    EnergyUpload.objects.filter(enterprise__credit_code=CHEMICAL).delete()
+    EnergyDay.objects.filter(point__energy_unit__enterprise__credit_code=CHEMICAL).delete()
     [registered] = simulator_units(actor=system_actor(), credit_codes=[CHEMICAL])
     gap_intervals = 8
     unit = SimUnit(registered.credit_code, registered.token, tuple(

@@ -125,3 +125,13 @@ def test_ecer_energy_rollup_copies_and_rolls_up(data_dir: Path) -> None:
     assert "lake: 1 batch(es), 3 upload(s)" in run.output and "1 month(s)" in run.output
     again = CliRunner().invoke(cli, ["energy", "rollup"])
     assert again.exit_code == 0 and "lake: 0 batch(es)" in again.output
+
+
+def test_a_backlog_is_copied_in_batches_of_at_most_max_uploads(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecer.services import energy_lake
+
+    _uploads()  # three uploads
+    monkeypatch.setattr(energy_lake, "MAX_BATCH_UPLOADS", 2)
+    run = copy_to_lake(actor=system_actor())
+    assert run.batches == [1, 2] and run.uploads == 3 and len(_lake_rows(data_dir)) == IntervalEnergy.objects.count()
+    assert sorted(EnergyUpload.objects.values_list("lake_batch", flat=True)) == [1, 1, 2]

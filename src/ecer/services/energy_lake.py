@@ -10,9 +10,9 @@ that same transaction (`EnergyDay`), so it is exact the moment an upload is answ
 analytic copy for province-scale roll-ups (`ecer.analytics.energy_rollup`), written only from
 committed uploads, in batches (one Parquet part per local date and batch, not a file per upload):
 
-1. claim: one UPDATE gives every committed upload not yet copied the next batch number
-   (`EnergyUpload.lake_batch`); an upload still in its transaction is not visible, so it goes in a
-   later batch, never half;
+1. claim: one UPDATE gives the committed uploads not yet copied (at most MAX_BATCH_UPLOADS, oldest
+   first) the next batch number (`EnergyUpload.lake_batch`); an upload still in its transaction is not
+   visible, so it goes in a later batch, never half;
 2. write: the batch's intervals, one part per date, atomically (`energy_rollup.write_batch`), then logged;
 3. a batch claimed but not logged (a crash in between) is written again first on the next run, under
    the same part names: nothing is lost and nothing doubled.
@@ -27,6 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from ecer.services.actor import Actor, Role, require_role
+
+#: Uploads per batch at most (a batch's intervals are held in memory once: at a day of three 15-minute
+#: points per upload, 2,000 uploads are ≈ 0.6 M rows); a backlog (the first run after an upgrade) is
+#: copied in several batches.
+MAX_BATCH_UPLOADS = 2000
 
 
 def _data_dir() -> Path:
@@ -74,20 +79,27 @@ def copy_to_lake(*, actor: Actor) -> EnergyLakeRun:
     data_dir = _data_dir()
     logged = energy_rollup.logged_batches(data_dir)
     last_logged = max(logged, default=0)
-    claimed = set(EnergyUpload.objects.filter(lake_batch__gt=last_logged).values_list("lake_batch", flat=True)
-                  .distinct())
-    with transaction.atomic():
-        top = EnergyUpload.objects.aggregate(n=Max("lake_batch"))["n"] or 0
-        if EnergyUpload.objects.filter(lake_batch__isnull=True).update(lake_batch=top + 1):
-            claimed.add(top + 1)
     run = EnergyLakeRun()
-    for batch in sorted(claimed):
+
+    def write(batch: int) -> None:
         rows = _batch_rows(batch)
         run.dates = sorted(set(run.dates) | set(energy_rollup.write_batch(data_dir, batch, rows)))
         run.batches.append(batch)
         run.intervals += rows.num_rows
         run.uploads += EnergyUpload.objects.filter(lake_batch=batch).count()
-    return run
+
+    for batch in sorted(set(EnergyUpload.objects.filter(lake_batch__gt=last_logged)
+                            .values_list("lake_batch", flat=True).distinct())):
+        write(batch)  # claimed by a run that stopped before logging it
+    while True:
+        with transaction.atomic():
+            top = EnergyUpload.objects.aggregate(n=Max("lake_batch"))["n"] or 0
+            ids = list(EnergyUpload.objects.filter(lake_batch__isnull=True).order_by("pk")
+                       .values_list("pk", flat=True)[:MAX_BATCH_UPLOADS])
+            if not ids:
+                return run
+            EnergyUpload.objects.filter(pk__in=ids, lake_batch__isnull=True).update(lake_batch=top + 1)
+        write(top + 1)
 
 
 def factor_rows(years: set[int]) -> Any:
