@@ -323,3 +323,91 @@ class EnergyDay(models.Model):
     class Meta:
         ordering = ["point_id", "local_date"]
         constraints = [models.UniqueConstraint(fields=["point", "local_date"], name="uniq_energy_day")]
+
+
+# --- monthly energy, budgets and reconciliation (docs/energy-budgets.md) -----------------------------
+
+
+class MonthlyEnergy(models.Model):
+    """A unit's energy of one month in tce, as the budgets and the reconciliation read it: rolled up from
+    the stored interval consumption (`ecer energy rollup`, source `monitoring`) or illustrative demo data
+    (source `illustrative`, 示例). `completeness`: received / expected intervals of the month."""
+
+    energy_unit = models.ForeignKey(KeyEnergyUnit, on_delete=models.CASCADE, related_name="monthly_energy")
+    month = models.DateField()  # the first day of the month
+    calorific_tce = models.FloatField()
+    coal_equivalent_tce = models.FloatField(null=True, blank=True)
+    completeness = models.FloatField()
+    source = models.CharField(max_length=20)  # monitoring | illustrative
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["energy_unit_id", "month"]
+        constraints = [models.UniqueConstraint(fields=["energy_unit", "month"], name="uniq_monthly_energy_month")]
+
+
+class BudgetRule(models.TextChoices):
+    PRO_RATA = "pro_rata_base_year", _("pro rata to base-year consumption")
+    ISSUED = "issued", _("entered as issued")
+
+
+class EnergyBudget(models.Model):
+    """A city's energy-use budget (用能预算) for its key units in a year, and the rule that split it."""
+
+    region_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    total_tce = models.FloatField()
+    rule = models.CharField(max_length=30, choices=BudgetRule.choices)
+    rule_version = models.CharField(max_length=10)
+    base_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    document = models.CharField(max_length=300, blank=True)  # the issuing document or other source
+    is_illustrative = models.BooleanField(default=False)
+    created_by = models.CharField(max_length=150)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year", "region_code"]
+        constraints = [models.UniqueConstraint(fields=["region_code", "year"], name="uniq_energy_budget_city_year")]
+
+
+class UnitBudget(models.Model):
+    budget = models.ForeignKey(EnergyBudget, on_delete=models.CASCADE, related_name="units")
+    energy_unit = models.ForeignKey(KeyEnergyUnit, on_delete=models.PROTECT, related_name="budgets")
+    budget_tce = models.FloatField()
+    base_tce = models.FloatField(null=True, blank=True)  # pro rata: the base-year figure it was split by
+    base_source = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["budget_id", "energy_unit_id"]
+        constraints = [models.UniqueConstraint(fields=["budget", "energy_unit"], name="uniq_unit_budget")]
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+
+
+class ReconciliationCase(models.Model):
+    """A reconciliation finding above its threshold (ecer.core.energy_reconciliation), open until a
+    reviewer resolves it with a note. One per year, kind and subject (a unit's credit code or a city code)."""
+
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=40)
+    region_code = models.CharField(max_length=12)  # the unit's region, or the city
+    value_tce = models.FloatField()  # monitored (unit) or the units' sum (city)
+    reference_tce = models.FloatField()  # the report's total or the city's statistical total
+    relative = models.FloatField()  # difference / reference, or the share
+    threshold = models.CharField(max_length=60)
+    message = models.CharField(max_length=400)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    is_illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-year", "status", "region_code", "subject"]
+        constraints = [models.UniqueConstraint(fields=["year", "kind", "subject"], name="uniq_reconciliation_case")]
