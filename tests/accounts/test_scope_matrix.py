@@ -114,6 +114,7 @@ PROVINCE = role_is("province_admin", "province_reviewer", "auditor")
 REGISTER_KEEPERS = role_is("province_admin", "city_operator")
 PROPOSERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
 EVIDENCE_ADDERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
+RECONCILERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer")
 TASK_READERS = role_is("province_admin", "province_reviewer", "auditor", "department")
 DEPARTMENTS = role_is("department")
 FILERS = role_is("enterprise_reporter")  # annual energy reports: the enterprise files its own
@@ -209,6 +210,20 @@ PAGES: dict[str, Route] = {
     "energy:export": Route(None, lambda s: "/energy/units/export.xlsx"),
     "energy:template": Route(None, lambda s: "/energy/units/template.xlsx"),
     "energy:import": Route(None, lambda s: "/energy/units/import/", REGISTER_KEEPERS, "POST", _upload),
+    # budgets and reconciliation: listings cut to the scope; a guessed case id answers like a missing one
+    "energy:budgets": Route(None, lambda s: "/energy/budgets/?year=2026", listing=True),
+    "energy:budgets-allocate": Route(None, lambda s: "/energy/budgets/allocate/", REGISTER_KEEPERS, "POST",
+                                     lambda s: {"region": GY, "year": "2026", "total_tce": "1000"}),
+    "energy:budgets-issued": Route(None, lambda s: "/energy/budgets/issued/", REGISTER_KEEPERS, "POST", _upload),
+    "energy:budgets-template": Route(None, lambda s: "/energy/budgets/template.xlsx"),
+    "energy:budgets-export": Route(None, lambda s: "/energy/budgets/export.xlsx?year=2026"),
+    "energy:inspection": Route(None, lambda s: "/energy/budgets/inspection/?year=2026", listing=True),
+    "energy:reconciliation": Route(None, lambda s: "/energy/reconciliation/?year=2023", listing=True),
+    "energy:reconciliation-run": Route(None, lambda s: "/energy/reconciliation/run/", RECONCILERS, "POST",
+                                       lambda s: {"year": "2023"}),
+    "energy:reconciliation-export": Route(None, lambda s: "/energy/reconciliation/export.xlsx?year=2023"),
+    "energy:reconciliation-resolve": Route(None, lambda s: f"/energy/reconciliation/cases/{GUESS}/resolve/", NOBODY,
+                                           "POST", lambda s: {"note": "x"}),
     # task tracking: a task that dept-ndrc (省发展改革委) leads; other departments' tasks: tests/tasks
     "tasks:list": Route(None, lambda s: "/tasks/", TASK_READERS),
     "tasks:detail": Route(None, lambda s: f"/tasks/{TASK['drc']}/", TASK_READERS),
@@ -294,6 +309,23 @@ API: dict[tuple[str, str], Route] = {
                                               {"point": "P1", "timestamp": "2025-03-01T00:15:00+08:00",
                                                "value": 1.0, "kind": "interval", "energy_type": "electricity",
                                                "unit": "kwh"}]}, True, ids=False),
+    ("GET", "/api/energy/budgets"): Route(None, lambda s: "/api/energy/budgets?year=2026", listing=True),
+    ("GET", "/api/energy/budgets/inspection"): Route(None, lambda s: "/api/energy/budgets/inspection?year=2026",
+                                                     listing=True),
+    ("POST", "/api/energy/budgets/allocate"): Route(None, lambda s: "/api/energy/budgets/allocate", REGISTER_KEEPERS,
+                                                    "POST", lambda s: {"region": GY, "year": 2026,
+                                                                       "total_tce": 1000.0}, True),
+    ("POST", "/api/energy/budgets/issued"): Route(None, lambda s: "/api/energy/budgets/issued", REGISTER_KEEPERS,
+                                                  "POST", _upload),
+    ("GET", "/api/energy/reconciliation"): Route(None, lambda s: "/api/energy/reconciliation?year=2023",
+                                                 listing=True),
+    ("POST", "/api/energy/reconciliation/run"): Route(None, lambda s: "/api/energy/reconciliation/run", RECONCILERS,
+                                                      "POST", lambda s: {"year": 2023}, True),
+    ("GET", "/api/energy/reconciliation/cases"): Route(None, lambda s: "/api/energy/reconciliation/cases",
+                                                       listing=True),
+    ("POST", "/api/energy/reconciliation/cases/{case_id}/resolve"): Route(
+        None, lambda s: f"/api/energy/reconciliation/cases/{GUESS}/resolve", NOBODY, "POST", lambda s: {"note": "x"},
+        True),
     ("GET", "/api/tasks/"): Route(None, lambda s: "/api/tasks/", TASK_READERS),
     ("GET", "/api/tasks/{task_id}"): Route(None, lambda s: f"/api/tasks/{TASK['drc']}", TASK_READERS),
     ("GET", "/api/tasks/evidence/{evidence_id}"): Route(None, lambda s: f"/api/tasks/evidence/{GUESS}", NOBODY),

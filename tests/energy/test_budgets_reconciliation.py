@@ -154,12 +154,12 @@ def test_a_reviewer_resolves_a_case_with_a_note_on_record() -> None:
     with pytest.raises(recon.NotFound):  # another city's case cannot be seen
         recon.resolve_case(case.pk, "x", actor=city_actor("510800", Role.CITY_REVIEWER))
     reviewer = city_actor("510400", Role.CITY_REVIEWER, name="pzh-rev")
-    with pytest.raises(ValueError, match="note"):
+    with pytest.raises(recon.InvalidRequest, match="note"):
         recon.resolve_case(case.pk, "  ", actor=reviewer)
     done = recon.resolve_case(case.pk, "统计口径: 钢铁企业自备电厂发电量未计入全市统计", actor=reviewer)
     assert done.status == "resolved" and done.resolved_by == "pzh-rev"
     assert AuditEntry.objects.filter(action="energy_reconciliation.resolve", obj_id=str(case.pk)).exists()
-    with pytest.raises(ValueError, match="already resolved"):
+    with pytest.raises(recon.InvalidRequest, match="already resolved"):
         recon.resolve_case(case.pk, "again", actor=reviewer)
     assert recon.run_reconciliation(2024, actor=PROVINCE).unchanged == [case.pk]  # stays resolved
     assert [c.id for c in recon.cases(actor=city_actor("510800"))] == []

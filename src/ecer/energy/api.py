@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from ecer.services import energy_budgets as budgets
 from ecer.services import energy_monitoring as monitoring
+from ecer.services import energy_reconciliation as reconciliation
 from ecer.services import energy_register as register
 from ecer.services import energy_reports as reports
 from ecer.services import energy_uploads as uploads
@@ -437,3 +439,230 @@ def report_total(request: HttpRequest, credit_code: str, year: int) -> Any:
     """The unit's annual energy by its latest approved report of `year` (tce on both bases); null when none
     is approved. Scoped like the register."""
     return _report_call(lambda a: reports.approved_report_total(credit_code, year, actor=a), request)
+
+
+# --- energy-use budgets (用能预算) and the reconciliation (docs/energy-budgets.md) ---------------------
+
+
+class UnitBudgetOut(Schema):
+    credit_code: str
+    name: str
+    region_code: str
+    city_code: str
+    budget_tce: float
+    base_tce: float | None
+    base_source: str
+    through_month: int
+    used_tce: float
+    budget_to_date_tce: float
+    used_share: float | None
+    light: str
+    growth: float | None
+    note: str
+    sources: str
+
+
+class CityBudgetOut(Schema):
+    region_code: str
+    region_name: str
+    year: int
+    total_tce: float | None = Field(..., description="null for an enterprise reporter (it sees only its own unit)")
+    rule: str = Field(..., description="pro_rata_base_year | issued")
+    rule_version: str
+    base_year: int | None
+    document: str
+    is_illustrative: bool
+    units: list[UnitBudgetOut]
+
+
+class BudgetsOut(Schema):
+    year: int
+    as_of_month: int = Field(..., description="the last month followed (0: none yet)")
+    threshold: float = Field(..., description="barometer threshold: red above this share over the pro-rata budget")
+    cities: list[CityBudgetOut]
+
+
+class InspectionRowOut(Schema):
+    credit_code: str
+    name: str
+    city_code: str
+    city_name: str
+    light: str
+    used_share: float | None
+    growth: float | None
+    over_budget: bool
+    growth_rank: int | None
+    reasons: list[str]
+
+
+class InspectionOut(Schema):
+    year: int
+    as_of_month: int
+    top_growth: int
+    rule: str
+    rows: list[InspectionRowOut]
+
+
+class AllocateIn(Schema):
+    region: str = Field(..., description="GB/T 2260 code of the 市(州)", max_length=12)
+    year: int = Field(..., ge=2000, le=2100)
+    total_tce: float = Field(..., gt=0, description="the city's budget for its key units under budget management")
+    base_year: int | None = Field(None, ge=2000, le=2100, description="default: the year before")
+    document: str = Field("", max_length=300)
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
+
+
+@router.get("/budgets", response=BudgetsOut)
+def budgets_list(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100), region: str | None = None,
+                 lang: str = "zh") -> Any:
+    """The budgets of the year (default: this year) in the caller's scope: each unit's use to date against
+    its pro-rata budget, with the barometer light (the budgets page's twin)."""
+    return budgets.budget_overview(year or budgets.default_year(), actor=actor_from_request(request), region=region, lang=_lang(lang))
+
+
+@router.get("/budgets/inspection", response=InspectionOut)
+def budgets_inspection(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100),
+                       lang: str = "zh") -> Any:
+    """The 节能监察 inspection list: units over their pro-rata budget and the N fastest growing."""
+    return budgets.inspection_list(year or budgets.default_year(), actor=actor_from_request(request), lang=_lang(lang))
+
+
+@router.post("/budgets/allocate", response=CityBudgetOut)
+def budgets_allocate(request: HttpRequest, body: AllocateIn) -> Any:
+    """Split the city's budget to its units pro rata to their base-year consumption (rule
+    pro_rata_base_year v1); replaces the city's budget of the year; audit-logged."""
+    return budgets.allocate_budget(body.region, body.year, body.total_tce, base_year=body.base_year,
+                                   document=body.document, actor=actor_from_request(request))
+
+
+@router.post("/budgets/issued", response=list[CityBudgetOut])
+def budgets_issued(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Budgets as issued (workbook, one row per unit): all or nothing; audit-logged."""
+    actor = actor_from_request(request)
+    budgets.require_setter(actor)  # before the file is read
+    name = file.name or "budgets.xlsx"
+    return budgets.import_issued(budgets.read_upload(name, file.size or 0, file.read), name, actor=actor)
+
+
+class ComparisonOut(Schema):
+    credit_code: str
+    name: str
+    region_code: str
+    months: int
+    completeness: float
+    monitored_tce: float | None
+    report_tce: float | None
+    difference_tce: float | None
+    relative: float | None
+    threshold: float
+    status: str
+    reason: str
+
+
+class FigureOut2(Schema):
+    credit_code: str
+    tce: float
+    source: str
+
+
+class CityShareOut(Schema):
+    region_code: str
+    region_name: str
+    units: int
+    units_tce: float
+    city_tce: float | None
+    share: float | None
+    share_min: float
+    share_max: float
+    status: str
+    kind: str | None
+    reason: str
+    figures: list[FigureOut2]
+
+
+class CaseOut(Schema):
+    id: int
+    year: int
+    kind: str
+    subject: str
+    subject_name: str
+    region_code: str
+    value_tce: float
+    reference_tce: float
+    relative: float
+    threshold: str
+    message: str
+    status: str
+    opened_at: datetime
+    resolved_at: datetime | None
+    resolved_by: str
+    note: str
+    is_illustrative: bool
+
+
+class ReconciliationOut(Schema):
+    year: int
+    report_available: bool
+    findings: int
+    units: list[ComparisonOut]
+    cities: list[CityShareOut]
+    cases: list[CaseOut]
+
+
+def _reconciliation_out(r: Any) -> dict[str, Any]:
+    return {"year": r.year, "report_available": r.report_available, "findings": r.findings, "cases": r.cases,
+            "units": [{"credit_code": u.credit_code, "name": u.name, "region_code": u.region_code, "months": u.months,
+                       "completeness": u.completeness, **{k: v for k, v in vars(u.comparison).items()
+                                                           if k != "credit_code"}, "status": str(u.comparison.status)}
+                      for u in r.units],
+            "cities": [{"region_code": c.region_code, "region_name": c.region_name, "figures": c.figures,
+                        **{k: v for k, v in vars(c.share).items() if k != "region_code"},
+                        "status": str(c.share.status), "kind": str(c.share.kind) if c.share.kind else None}
+                       for c in r.cities]}
+
+
+class RunIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    region: str | None = Field(None, max_length=12)
+
+
+class RunOut(Schema):
+    year: int
+    opened: list[int]
+    updated: list[int]
+    unchanged: list[int]
+    findings: int
+
+
+class ResolveIn(Schema):
+    note: str = Field(..., max_length=4000, description="what was found (required)")
+
+
+@router.get("/reconciliation", response=ReconciliationOut)
+def reconciliation_view(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100),
+                        region: str | None = None, lang: str = "zh") -> Any:
+    """Monitored energy against the annual report per unit, the key units' share of each city's statistical
+    total, and the cases, for the year (default: last year; the page's twin)."""
+    return _reconciliation_out(reconciliation.reconciliation(year or reconciliation.default_year(), actor=actor_from_request(request), region=region,
+                                                             lang=_lang(lang)))
+
+
+@router.post("/reconciliation/run", response=RunOut)
+def reconciliation_run(request: HttpRequest, body: RunIn) -> Any:
+    """Open a case for every finding above its threshold (audit-logged); open cases get the new figures."""
+    return reconciliation.run_reconciliation(body.year, actor=actor_from_request(request), region=body.region)
+
+
+@router.get("/reconciliation/cases", response=list[CaseOut])
+def reconciliation_cases(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100),
+                         status: str | None = None) -> Any:
+    return reconciliation.cases(actor=actor_from_request(request), year=year, status=status)
+
+
+@router.post("/reconciliation/cases/{case_id}/resolve", response=CaseOut)
+def reconciliation_resolve(request: HttpRequest, case_id: int, body: ResolveIn) -> Any:
+    """A reviewer resolves an open case with a note (audit-logged)."""
+    return reconciliation.resolve_case(case_id, body.note, actor=actor_from_request(request))

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -91,4 +92,195 @@ def export(request: HttpRequest) -> HttpResponse:
 def template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(register.register_template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="key-energy-units-template.xlsx"'
+    return response
+
+
+# --- energy-use budgets and the reconciliation (docs/energy-budgets.md) ------------------------------
+
+
+def _year(request: HttpRequest, default: int) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
+
+
+def _light_labels() -> dict[str, str]:
+    return {"green": _("green: within the pro-rata budget"), "yellow": _("yellow: over, within the threshold"),
+            "red": _("red: over by more than the threshold"), "not_assessed": _("not assessed: no complete month")}
+
+
+def _problems_to_session(request: HttpRequest, key: str, err: InputFileError) -> None:
+    request.session[key] = [str(p) for p in err.problems[:200]]
+    messages.error(request, _("Nothing was stored: %(n)d problem(s) in the file.") % {"n": len(err.problems)})
+
+
+@login_required
+def budgets_page(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_budgets as budgets
+
+    actor = actor_from_request(request)
+    year = _year(request, budgets.default_year())
+    region = request.GET.get("region") or None
+    try:
+        overview = budgets.budget_overview(year, actor=actor, region=region, lang=_lang())
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    labels = _light_labels()
+    return render(request, "energy/budgets.html", {
+        "o": overview, "year": year, "f_region": region or "", "labels": labels,
+        "years": sorted({*range(timezone.localdate().year - 3, timezone.localdate().year + 2), year}, reverse=True),
+        "may_set": budgets.may_set(actor), "problems": request.session.pop("budget_problems", None)})
+
+
+@login_required
+@require_POST
+def budgets_allocate(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_budgets as budgets
+
+    actor = actor_from_request(request)
+    post = request.POST
+    try:
+        budgets.require_setter(actor)
+        year = int(post.get("year", ""))
+        total = float(post.get("total_tce", ""))
+        base = int(post["base_year"]) if post.get("base_year") else None
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    except ValueError:
+        messages.error(request, _("Year, base year and budget must be numbers."))
+        return redirect("energy:budgets")
+    try:
+        city = budgets.allocate_budget(post.get("region", "").strip(), year, total, base_year=base,
+                                       document=post.get("document", "").strip()[:300], actor=actor)
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    except budgets.BudgetInputError as err:
+        messages.error(request, str(err))
+        return redirect("energy:budgets")
+    messages.success(request, _("The budget of %(city)s for %(year)d was split to %(n)d unit(s) pro rata to "
+                                "their %(base)d consumption.") % {"city": city.region_name, "year": year,
+                                                                   "n": len(city.units), "base": city.base_year})
+    return redirect(f"{reverse('energy:budgets')}?year={year}")
+
+
+@login_required
+@require_POST
+def budgets_issued(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_budgets as budgets
+
+    actor = actor_from_request(request)
+    try:
+        budgets.require_setter(actor)
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("Choose the budget file (.xlsx) to import."))
+        return redirect("energy:budgets")
+    name = file.name or "budgets.xlsx"
+    try:
+        stored = budgets.import_issued(budgets.read_upload(name, file.size or 0, file.read), name, actor=actor)
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    except InputFileError as err:
+        _problems_to_session(request, "budget_problems", err)
+        return redirect("energy:budgets")
+    messages.success(request, _("Stored the issued budgets of %(n)d city-year(s).") % {"n": len(stored)})
+    return redirect(f"{reverse('energy:budgets')}?year={stored[0].year}" if stored else "energy:budgets")
+
+
+@login_required
+def budgets_template(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_budgets as budgets
+
+    response = HttpResponse(budgets.issued_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="energy-budgets-template.xlsx"'
+    return response
+
+
+@login_required
+def budgets_export(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_budgets as budgets
+
+    year = _year(request, budgets.default_year())
+    response = HttpResponse(budgets.export_budgets(year, actor=actor_from_request(request), lang=_lang()),
+                            content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="energy-budgets-{year}.xlsx"'
+    return response
+
+
+@login_required
+def inspection_page(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_budgets as budgets
+
+    year = _year(request, budgets.default_year())
+    listed = budgets.inspection_list(year, actor=actor_from_request(request), lang=_lang())
+    return render(request, "energy/inspection.html", {"i": listed, "year": year, "labels": _light_labels()})
+
+
+@login_required
+def reconciliation_page(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_reconciliation as reconciliation
+
+    actor = actor_from_request(request)
+    year = _year(request, reconciliation.default_year())
+    region = request.GET.get("region") or None
+    try:
+        r = reconciliation.reconciliation(year, actor=actor, region=region, lang=_lang())
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    return render(request, "energy/reconciliation.html", {
+        "r": r, "year": year, "f_region": region or "", "may_run": reconciliation.may_run(actor),
+        "may_resolve": reconciliation.may_resolve(actor),
+        "years": sorted({*range(timezone.localdate().year - 4, timezone.localdate().year + 1), year}, reverse=True)})
+
+
+@login_required
+@require_POST
+def reconciliation_run(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_reconciliation as reconciliation
+
+    actor = actor_from_request(request)
+    text = request.POST.get("year", "")
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None
+    try:
+        reconciliation.require_runner(actor)
+        if year is None:
+            messages.error(request, _("Choose a year (2000–2100)."))
+            return redirect("energy:reconciliation")
+        run = reconciliation.run_reconciliation(year, actor=actor)
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    messages.success(request, _("%(f)d finding(s): %(o)d case(s) opened, %(u)d updated, %(s)d unchanged.") % {
+        "f": run.findings, "o": len(run.opened), "u": len(run.updated), "s": len(run.unchanged)})
+    return redirect(f"{reverse('energy:reconciliation')}?year={year}")
+
+
+@login_required
+@require_POST
+def reconciliation_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
+    from ecer.services import energy_reconciliation as reconciliation
+    from ecer.services.errors import InvalidRequest
+
+    actor = actor_from_request(request)
+    try:
+        case = reconciliation.resolve_case(case_id, request.POST.get("note", ""), actor=actor)
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    except InvalidRequest as err:
+        messages.error(request, str(err))
+        return redirect("energy:reconciliation")
+    messages.success(request, _("Case %(id)d resolved.") % {"id": case.id})
+    return redirect(f"{reverse('energy:reconciliation')}?year={case.year}#case-{case.id}")
+
+
+@login_required
+def reconciliation_export(request: HttpRequest) -> HttpResponse:
+    from ecer.services import energy_reconciliation as reconciliation
+
+    year = _year(request, reconciliation.default_year())
+    response = HttpResponse(reconciliation.export_reconciliation(year, actor=actor_from_request(request),
+                                                                 lang=_lang()), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="energy-reconciliation-{year}.xlsx"'
     return response

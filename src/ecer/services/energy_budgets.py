@@ -27,14 +27,14 @@ from ecer.core.errors import AccountingInputError
 from ecer.errors import InputFileError, Problem
 from ecer.services.actor import Actor, PermissionDenied, Role, may_read_region, require_role
 from ecer.services.energy_monthly import months_of, report_total, scoped_units, unit_city, year_total
-from ecer.services.errors import NotFound
+from ecer.services.errors import NotFound, ServiceError
 from ecer.services.workbook_file import HINT_PREFIXES, Column, read_lines, write_workbook
 
 SETTERS = (Role.PROVINCE_ADMIN, Role.CITY_OPERATOR)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-class BudgetInputError(ValueError):
+class BudgetInputError(ServiceError):
     """A budget that cannot be set as asked; the message names the field, value and why."""
 
 
@@ -79,8 +79,26 @@ class BudgetOverview:
     cities: list[CityBudget]
 
 
+def default_year() -> int:
+    from django.utils import timezone
+
+    return int(timezone.localdate().year)
+
+
 def may_set(actor: Actor) -> bool:
     return actor.role in SETTERS or actor.role == Role.SYSTEM
+
+
+def require_setter(actor: Actor) -> None:
+    """Refuse (PermissionDenied) an actor who does not set budgets, before any file is read."""
+    require_role(actor, *SETTERS)
+
+
+def read_upload(name: str, size: int, read: Any) -> bytes:
+    if size > MAX_FILE_BYTES:
+        raise InputFileError([Problem(name, "file", f"{size:,} bytes; a budget file may have at most "
+                                                    f"{MAX_FILE_BYTES:,}")])
+    return bytes(read())
 
 
 def _as_of(year: int, today: dt.date) -> int:

@@ -35,7 +35,7 @@ from ecer.core.energy_reconciliation import (
 )
 from ecer.services.actor import Actor, PermissionDenied, Role, may_read_region, require_role
 from ecer.services.energy_monthly import months_of, report_total, scoped_units, unit_city, year_total
-from ecer.services.errors import NotFound
+from ecer.services.errors import InvalidRequest, NotFound
 
 RUNNERS = (Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER, Role.CITY_OPERATOR, Role.CITY_REVIEWER)
 RESOLVERS = (Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER, Role.CITY_REVIEWER)
@@ -125,7 +125,7 @@ def reconciliation(year: int, *, actor: Actor, region: str | None = None, lang: 
     from ecer.services.regions import region_names
 
     if not 2000 <= year <= 2100:
-        raise NotFound(f"year {year}: expected 2000–2100")
+        raise InvalidRequest(f"year {year}: expected 2000–2100", "year")
     params = energy_check_parameters()
     units = _units(actor, region)
     stored = months_of([u.pk for u in units], year)
@@ -274,6 +274,20 @@ def run_reconciliation(year: int, *, actor: Actor, region: str | None = None,
     return run
 
 
+def default_year() -> int:
+    from django.utils import timezone
+
+    return int(timezone.localdate().year - 1)
+
+
+def may_run(actor: Actor) -> bool:
+    return actor.role in RUNNERS or actor.role == Role.SYSTEM
+
+
+def require_runner(actor: Actor) -> None:
+    require_role(actor, *RUNNERS)
+
+
 def may_resolve(actor: Actor) -> bool:
     return actor.role in RESOLVERS or actor.role == Role.SYSTEM
 
@@ -295,9 +309,9 @@ def resolve_case(case_id: int, note: str, *, actor: Actor) -> CaseRow:
         raise PermissionDenied(f"{actor.username} may not resolve cases of {case.region_code}")
     note = (note or "").strip()
     if not note:
-        raise ValueError("note: a resolution needs a note saying what was found (e.g. a meter not connected)")
+        raise InvalidRequest("note: a resolution needs a note saying what was found (e.g. a meter not connected)")
     if case.status == CaseStatus.RESOLVED:
-        raise ValueError(f"case {case_id} is already resolved ({case.resolved_by}, {case.resolved_at:%Y-%m-%d})")
+        raise InvalidRequest(f"case {case_id} is already resolved ({case.resolved_by}, {case.resolved_at:%Y-%m-%d})")
     with transaction.atomic():
         before = _case_view(case)
         case.status, case.note = CaseStatus.RESOLVED, note[:4000]

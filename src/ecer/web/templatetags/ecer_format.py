@@ -47,3 +47,21 @@ def unit_text(code: str) -> str:
 @register.filter
 def short_version(text: str) -> str:
     return (text or "")[:12]
+
+
+@register.filter
+def share(value: float | None) -> str:
+    """A share as a percentage with one decimal (0.123 → 12.3%); an em dash when there is none."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def change(value: float | None) -> str:
+    """A relative change with its sign (0.05 → +5.0%); an em dash when there is none."""
+    return "—" if value is None else f"{value * 100:+.1f}%"
+
+
+@register.filter
+def tce(value: float | None) -> str:
+    """Tonnes of standard coal, whole (12,345); an em dash when there is none."""
+    return "—" if value is None else f"{value:,.0f}"
