@@ -23,6 +23,7 @@ from ecer.services.actor import Actor, PermissionDenied, Role, system_actor
 from ecer.services.energy_monthly import seed_demo_monthly_energy
 from ecer.services.energy_register import seed_demo_register
 from energy.conftest import PROVINCE, city_actor
+from energy.test_uploads import points  # noqa: F401 - the fixture
 
 TODAY = dt.date(2026, 12, 4)
 MEISHAN_AL, LESHAN_SI, DAZHOU_CHEM = "91511400MADEM0011Q", "91511100MADEM0007T", "91511700MADEM0006N"
@@ -175,3 +176,23 @@ def test_monthly_energy_seed_never_overwrites_a_monitored_month() -> None:
     row.refresh_from_db()
     assert (row.source, row.calorific_tce) == ("monitoring", 1.0)
     assert system_actor().sees_everything
+
+
+@pytest.mark.usefixtures("points")
+def test_rollup_stores_the_unit_page_s_monthly_figures_from_uploaded_meters() -> None:
+    from ecer.energy.models import KeyEnergyUnit
+    from ecer.services.energy_monitoring import unit_energy
+    from ecer.services.energy_monthly import refresh_monthly_energy
+    from energy.test_uploads import CEMENT, body, day_one, post, token_for
+
+    KeyEnergyUnit.objects.filter(enterprise__credit_code=CEMENT).update(online_monitoring=True)
+    assert post(token_for(CEMENT), body("day-1", day_one())).status_code == 200
+    assert refresh_monthly_energy(2026, actor=city_actor("510100")) == 0  # another city's unit: not its to refresh
+    written = refresh_monthly_energy(2026, actor=PROVINCE)
+    march = MonthlyEnergy.objects.get(energy_unit__enterprise__credit_code=CEMENT, month=dt.date(2026, 3, 1))
+    page = next(m for m in unit_energy(CEMENT, actor=PROVINCE, year=2026).months if m.month == "2026-03")
+    assert written >= 1 and march.source == "monitoring"
+    assert (march.calorific_tce, march.completeness) == (pytest.approx(page.calorific_tce), page.completeness)
+    assert march.calorific_tce > 0
+    with pytest.raises(PermissionDenied):
+        refresh_monthly_energy(2026, actor=city_actor("510800", Role.CITY_REVIEWER))

@@ -81,6 +81,14 @@ def _load_everything(reset: bool) -> None:
 
     click.echo(f"能耗在线监测 / energy monitoring: {seed_demo_metering_points()} new illustrative metering points "
                "(ecer energy simulate --from-registry uploads to them)")
+    from ecer.services.energy_budgets import seed_demo_budgets
+    from ecer.services.energy_monthly import seed_demo_monthly_energy
+
+    months = seed_demo_monthly_energy()
+    budgets = seed_demo_budgets()
+    click.echo(f"用能预算 / energy budgets: {months} new illustrative unit-months, {budgets} new illustrative city "
+               "budgets (/energy/budgets/, /energy/budgets/inspection/; 数据核对 reconciliation: "
+               "/energy/reconciliation/?year=2024)")
     from ecer.services.ledger_proposals import seed_demo_ledger
 
     projects = seed_demo_ledger()

@@ -221,3 +221,50 @@ def rollup(user: str | None) -> None:
     click.echo(f"lake: {len(run.batches)} batch(es), {run.uploads} upload(s), {run.intervals:,} interval(s) on "
                f"{len(run.dates)} date(s); roll-ups: {len(run.rolled_dates)} date(s), "
                f"{len(run.rolled_months)} month(s) in {run.seconds:.1f} s")
+
+
+@energy.command()
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--enterprise", "credit_codes", multiple=True, help="only this unit (repeatable)")
+@USER
+def monthly(year: int, credit_codes: tuple[str, ...], user: str | None) -> None:
+    """Store each monitored unit's months of YEAR (tce, completeness) for the budgets and the reconciliation."""
+    django()
+    from ecer.services.energy_monthly import refresh_monthly_energy
+
+    with service_errors():
+        n = refresh_monthly_energy(year, actor=cli_actor(user), credit_codes=list(credit_codes) or None)
+    click.echo(f"{year}: {n} unit-months stored")
+
+
+@energy.command()
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--region", help="a 市(州) code: only its units")
+@click.option("--open-cases", is_flag=True, help="open a case for every finding (audit-logged)")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@USER
+def reconcile(year: int, region: str | None, open_cases: bool, fmt: str, user: str | None) -> None:
+    """Monitored energy against the annual report per unit; the key units' share of each city's total."""
+    django()
+    from ecer.services.energy_reconciliation import reconciliation, run_reconciliation
+
+    actor = cli_actor(user)
+    with service_errors():
+        run = run_reconciliation(year, actor=actor, region=region) if open_cases else None
+        r = reconciliation(year, actor=actor, region=region)
+    if fmt == "json":
+        emit_json({"year": year, "findings": r.findings,
+                   "units": [{"credit_code": u.credit_code, **{k: str(v) if k == "status" else v
+                                                               for k, v in vars(u.comparison).items()}}
+                             for u in r.units],
+                   "cities": [{**{k: str(v) if k in ("status", "kind") else v for k, v in vars(c.share).items()}}
+                              for c in r.cities],
+                   "opened": run.opened if run else []})
+        return
+    for c in r.cities:
+        click.echo(f"{c.region_code} {c.region_name}: {c.share.status} — {c.share.reason}")
+    for u in r.units:
+        click.echo(f"{u.credit_code} {u.name}: {u.comparison.status} — {u.comparison.reason}")
+    if run:
+        click.echo(f"{run.findings} finding(s): {len(run.opened)} case(s) opened, {len(run.updated)} updated, "
+                   f"{len(run.unchanged)} unchanged")

@@ -330,7 +330,7 @@ class EnergyDay(models.Model):
 
 class MonthlyEnergy(models.Model):
     """A unit's energy of one month in tce, as the budgets and the reconciliation read it: rolled up from
-    the stored interval consumption (`ecer energy rollup`, source `monitoring`) or illustrative demo data
+    the stored interval consumption (`ecer energy monthly`, source `monitoring`) or illustrative demo data
     (source `illustrative`, 示例). `completeness`: received / expected intervals of the month."""
 
     energy_unit = models.ForeignKey(KeyEnergyUnit, on_delete=models.CASCADE, related_name="monthly_energy")

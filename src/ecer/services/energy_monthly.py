@@ -4,7 +4,7 @@ budgets and the reconciliation read (docs/energy-budgets.md).
 `refresh_monthly_energy` rolls the stored interval consumption of a year up to months through
 `energy_monitoring.unit_energy` (the unit page's own figures: tce on both bases and completeness per
 METHODOLOGY §8) and stores them, so the budget and reconciliation pages read twelve rows per unit
-instead of a year of 15-minute intervals. `ecer energy rollup --year` runs it; it is idempotent.
+instead of a year of 15-minute intervals. `ecer energy monthly --year` runs it; it is idempotent.
 
 The demo seeds illustrative months instead (示例, `seed_demo_monthly_energy`): no meter has sent a
 year of data in a fresh demo. A unit's monitored month replaces its illustrative one.

@@ -51,6 +51,8 @@ NAVIGATION: tuple[NavItem | NavMenu, ...] = (
     NavMenu("ledgers", _("Ledgers"), (
         NavItem(_("Energy units"), "/energy/units/", ("/energy/units/",)),
         NavItem(_("Energy reports"), "/energy/reports/", ("/energy/reports/",)),
+        NavItem(_("Energy-use budgets"), "/energy/budgets/", ("/energy/budgets/",)),
+        NavItem(_("Energy reconciliation"), "/energy/reconciliation/", ("/energy/reconciliation/",)),
         NavItem(_("Key projects"), "/projects/", ("/projects/",)),
         NavItem(_("Tasks"), "/tasks/", ("/tasks/",)),
     )),
