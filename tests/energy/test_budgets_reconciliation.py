@@ -19,6 +19,7 @@ from ecer.masterdata.services.observations import record_observation
 from ecer.monitoring.models import Enterprise
 from ecer.services import energy_budgets as budgets
 from ecer.services import energy_reconciliation as recon
+from ecer.services import submissions
 from ecer.services.actor import Actor, PermissionDenied, Role, system_actor
 from ecer.services.energy_monthly import seed_demo_monthly_energy
 from ecer.services.energy_register import seed_demo_register
@@ -36,6 +37,8 @@ def demo(regions: None) -> None:
     seed_demo_register()
     assert seed_demo_monthly_energy(TODAY) > 0 and seed_demo_monthly_energy(TODAY) == 0  # idempotent
     assert budgets.seed_demo_budgets(2026) == 8 and budgets.seed_demo_budgets(2026) == 0
+    submissions.ensure_period(system_actor(), "2024", 2024, dt.date(2099, 3, 31))
+    assert recon.seed_demo_reports() == 7 and recon.seed_demo_reports() == 0  # the report workflow's own unit aside
 
 
 def _units(overview: budgets.BudgetOverview) -> dict[str, budgets.UnitBudgetRow]:
@@ -129,20 +132,27 @@ def _plant_statistics(year: int, shares: dict[str, float]) -> None:
 
 @pytest.mark.usefixtures("demo")
 def test_the_reconciliation_finds_every_planted_discrepancy_and_no_clean_unit() -> None:
-    # planted: 攀枝花's key units above its statistical total, 凉山's implausibly low; every other city 60%
+    # planted in the cities' statistics: 攀枝花's key units above its total, 凉山's implausibly low, others 60%
     _plant_statistics(2024, {"510400": 1.2, "513400": 0.1})
     result = recon.reconciliation(2024, actor=PROVINCE)
     flagged = {(c.region_code, str(c.share.kind)) for c in result.cities if c.share.status is recon.Status.DIFFERS}
     assert flagged == {("510400", "share_above_total"), ("513400", "share_implausibly_low")}
-    gy = next(c for c in result.cities if c.region_code == "510800")
-    assert gy.figures[0].source.startswith("register")  # Feb–Mar not monitored: the whole year is not
+    # planted in the monitored months against the approved reports: 攀枝花钢铁 +9%, 凉山冶炼 −7%
+    status = {u.credit_code: u.comparison for u in result.units}
+    differs = {code: round(c.relative or 0, 3) for code, c in status.items() if c.status is recon.Status.DIFFERS}
+    assert differs == {PANZHIHUA: 0.09, LIANGSHAN: -0.07}
+    assert status[GUANGYUAN].status is recon.Status.NOT_COMPARABLE and "10 of 12" in status[GUANGYUAN].reason
+    assert status["91510700MADEM0002X"].reason.startswith("no approved annual")  # its report awaits the reviewer
+    clean = [c for code, c in status.items() if code not in (PANZHIHUA, LIANGSHAN, GUANGYUAN) and c.report_tce]
+    assert len(clean) == 4 and all(c.status is recon.Status.AGREES for c in clean)
+    assert result.report_available
+    pzh = next(c for c in result.cities if c.region_code == "510400")
+    assert pzh.figures[0].source == "annual report 2024 (coal-equivalent)"
     run = recon.run_reconciliation(2024, actor=PROVINCE)
-    assert len(run.opened) == 2 and run.findings == 2
+    assert len(run.opened) == 4 and run.findings == 4
+    assert {c.subject for c in ReconciliationCase.objects.all()} == {PANZHIHUA, LIANGSHAN, "510400", "513400"}
     again = recon.run_reconciliation(2024, actor=PROVINCE)
     assert again.opened == [] and sorted(again.unchanged) == sorted(run.opened)
-    # monitored against the annual report: no report in ECER yet, so no unit is compared (and none flagged)
-    assert {u.comparison.status for u in result.units} == {recon.Status.NOT_COMPARABLE}
-    assert not result.report_available
 
 
 @pytest.mark.usefixtures("demo")
@@ -150,6 +160,7 @@ def test_a_reviewer_resolves_a_case_with_a_note_on_record() -> None:
     _plant_statistics(2024, {"510400": 1.2})
     recon.run_reconciliation(2024, actor=PROVINCE)
     case = ReconciliationCase.objects.get(subject="510400")
+    assert ReconciliationCase.objects.filter(subject=PANZHIHUA).exists()
     with pytest.raises(PermissionDenied):  # an operator runs, a reviewer resolves
         recon.resolve_case(case.pk, "x", actor=city_actor("510400"))
     with pytest.raises(recon.NotFound):  # another city's case cannot be seen
@@ -162,7 +173,9 @@ def test_a_reviewer_resolves_a_case_with_a_note_on_record() -> None:
     assert AuditEntry.objects.filter(action="energy_reconciliation.resolve", obj_id=str(case.pk)).exists()
     with pytest.raises(recon.InvalidRequest, match="already resolved"):
         recon.resolve_case(case.pk, "again", actor=reviewer)
-    assert recon.run_reconciliation(2024, actor=PROVINCE).unchanged == [case.pk]  # stays resolved
+    assert case.pk in recon.run_reconciliation(2024, actor=PROVINCE).unchanged
+    case.refresh_from_db()
+    assert case.status == "resolved"  # stays resolved
     assert [c.id for c in recon.cases(actor=city_actor("510800"))] == []
 
 

@@ -83,12 +83,14 @@ def _load_everything(reset: bool) -> None:
                "(ecer energy simulate --from-registry uploads to them)")
     from ecer.services.energy_budgets import seed_demo_budgets
     from ecer.services.energy_monthly import seed_demo_monthly_energy
+    from ecer.services.energy_reconciliation import seed_demo_reports
 
     months = seed_demo_monthly_energy()
     budgets = seed_demo_budgets()
+    reports = seed_demo_reports()
     click.echo(f"用能预算 / energy budgets: {months} new illustrative unit-months, {budgets} new illustrative city "
-               "budgets (/energy/budgets/, /energy/budgets/inspection/; 数据核对 reconciliation: "
-               "/energy/reconciliation/?year=2024)")
+               f"budgets (/energy/budgets/, /energy/budgets/inspection/); 数据核对 reconciliation: {reports} new "
+               "approved illustrative 2024 reports with planted discrepancies (/energy/reconciliation/?year=2024)")
     from ecer.services.ledger_proposals import seed_demo_ledger
 
     projects = seed_demo_ledger()

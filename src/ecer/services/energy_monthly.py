@@ -161,9 +161,13 @@ def scoped_units(actor: Actor) -> Any:
     return _scoped(actor)
 
 
-def report_total(unit: Any, year: int) -> float | None:
-    """The total (tce) of the unit's approved annual energy-utilisation report of `year`, or None.
+def report_total(unit: Any, year: int, basis: str = "calorific") -> float | None:
+    """The total (tce, `basis` calorific or coal_equivalent) of the unit's latest approved annual
+    energy-utilisation report of `year` (`energy_reports.approved_report_total`), or None. The caller
+    has applied the scope (it passes only units the actor may see)."""
+    from ecer.services.energy_reports import approved_report_total
 
-    The annual report (issue 11 item 2) is not in ECER yet: until it is, there is no report to compare
-    with, and every unit's monitored-against-report comparison says so."""
-    return None
+    total = approved_report_total(unit, year)
+    if total is None:
+        return None
+    return total.calorific_tce if basis == "calorific" else total.coal_equivalent_tce

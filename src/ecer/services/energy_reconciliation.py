@@ -155,9 +155,12 @@ def reconciliation(year: int, *, actor: Actor, region: str | None = None, lang: 
 
 def _figure(unit: Any, year: int, months: dict[int, Any], min_completeness: float) -> UnitFigure | None:
     code = unit.enterprise.credit_code
-    report = report_total(unit, year)
+    report = report_total(unit, year, "coal_equivalent")
     if report is not None:
-        return UnitFigure(code, report, f"annual report {year}")
+        return UnitFigure(code, report, f"annual report {year} (coal-equivalent)")
+    calorific_report = report_total(unit, year)
+    if calorific_report is not None:
+        return UnitFigure(code, calorific_report, f"annual report {year} (calorific: no coal-equivalent rate)")
     n, coal, completeness = year_total(months, "coal_equivalent")
     if n == 12 and completeness >= min_completeness:
         if coal is not None:
@@ -358,3 +361,42 @@ def export_reconciliation(year: int, *, actor: Actor, lang: str = "zh") -> bytes
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- illustrative annual reports of the demo units (示例) -------------------------------------------
+
+
+def seed_demo_reports(period_code: str = "2024") -> int:
+    """Approved illustrative annual reports (示例) of `period_code` for the demo units connected to
+    monitoring, filed and approved through the report workflow by the system, each with the register's
+    annual energy use as raw coal: what the monitored year is reconciled against (energy_monthly
+    DEMO_REPORT_OFFSET plants the discrepancies). The report workflow's own demo unit is left to its
+    browser path. Idempotent; returns how many are new (0 without the period)."""
+    from ecer.collection.models import ReportingPeriod
+    from ecer.energy.models import EnergyReport
+    from ecer.services import energy_reports as reports
+    from ecer.services.actor import system_actor
+    from ecer.services.energy_monthly import DEMO_REPORT_OFFSET
+
+    period = ReportingPeriod.objects.filter(code=period_code).first()
+    if period is None:
+        return 0
+    actor = system_actor()
+    created = 0
+    for unit in scoped_units(actor).filter(enterprise__credit_code__in=list(DEMO_REPORT_OFFSET)).exclude(
+            enterprise__credit_code=reports.DEMO_UNIT).order_by("enterprise__credit_code"):
+        if EnergyReport.objects.filter(energy_unit=unit, period=period).exists() or not unit.annual_energy_tce:
+            continue
+        content: dict[str, Any] = {"energy": [{"energy_type": "raw_coal", "unit": "t", "feedstock": 0,
+                                               "quantity": round(unit.annual_energy_tce / 0.7143)}],
+                                   "materials": [], "products": [], "projects": [], "total_savings_tce": 0}
+        _parsed, result, _problems = reports.check(content, period.year)
+        content["total_calorific_tce"] = round(result.calorific_tce, 2)
+        if result.coal_equivalent_tce is not None:
+            content["total_coal_equivalent_tce"] = round(result.coal_equivalent_tce, 2)
+        view = reports.start_report(actor, unit.enterprise.credit_code, period.code)
+        reports.save_report(actor, view.id, content)
+        reports.submit(actor, view.id)
+        reports.approve(actor, view.id, "示例 illustrative report for the reconciliation demo")
+        created += 1
+    return created
