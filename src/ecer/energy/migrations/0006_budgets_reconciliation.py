@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('energy', '0004_energy_days'),
+        ('energy', '0005_energy_lake_batch'),
     ]
 
     operations = [
