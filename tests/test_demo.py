@@ -135,6 +135,17 @@ def _rollups_run(url: str) -> int:
                        "AND status = 'succeeded'")
 
 
+def _first_value(url: str, sql: str) -> str:
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            value = conn.execute(sql).fetchone()[0]  # type: ignore[index]
+            return value if isinstance(value, str) else json.dumps(value)
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return str(conn.execute(sql).fetchone()[0])
+
+
 def _count(url: str, sql: str) -> int:
     if url.startswith("postgres"):
         import psycopg
@@ -189,8 +200,13 @@ def test_demo_serves_gateway_and_simulated_loggers_and_stops_them(tmp_path: Path
         assert _alive(gateway_pid) and _alive(simulator_pid) and _alive(worker_pid) and _alive(scheduler_pid)
         socket.create_connection(("127.0.0.1", gw), timeout=5).close()
         _wait("a DeviceStatus with a packet", lambda: _packets_seen(demo_database) > 0, 25, log)
-        # the scheduler queued the roll-ups at start and the worker ran them
+        # the scheduler queued the roll-ups once the loggers' first data was in the lake, and the
+        # worker ran them: the very first run already rolled up dates (the pages are not empty until
+        # the next interval)
         _wait("a finished monitoring.rollup_alarms job", lambda: _rollups_run(demo_database) > 0, 60, log)
+        first = json.loads(_first_value(demo_database, "SELECT result FROM jobs_job WHERE kind = "
+                                                       "'monitoring.rollup_alarms' ORDER BY created_at LIMIT 1"))
+        assert first["rolled_dates"], first
 
         demo.send_signal(signal.SIGTERM)
         demo.wait(timeout=20)

@@ -91,3 +91,21 @@ def _limits_table(limits: list[tuple[str, str, float | None, float]]) -> Any:
     return pa.table({"mn": [x[0] for x in limits], "factor": [x[1] for x in limits],
                      "lo": pa.array([x[2] for x in limits], pa.float64()),
                      "lim": pa.array([x[3] for x in limits], pa.float64())})
+
+
+def lake_changed(data_dir: Path) -> bool:
+    """Whether the lake under `data_dir` has recorded a write (a row in index.sqlite's change log),
+    without opening a part file."""
+    import sqlite3
+
+    index = data_dir / "lake" / "index.sqlite"
+    if not index.exists():
+        return False
+    try:
+        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+        try:
+            return db.execute("SELECT 1 FROM changes LIMIT 1").fetchone() is not None
+        finally:
+            db.close()
+    except sqlite3.Error:  # an index being created, or from before the change log
+        return False

@@ -172,6 +172,9 @@ def _start_monitoring(children: Children, gateway_port: int) -> list[str]:
             f"监测日志 / monitoring log: {log}"]
 
 
+#: Seconds between the demo scheduler's looks at the schedule (`ecer jobs scheduler --poll`).
+DEMO_SCHEDULER_POLL_S = 5
+
 #: The demo's web server: gunicorn as `ecer serve` runs it, sized for a laptop (ECER_WEB_WORKERS is for production).
 DEMO_WEB_WORKERS = 2
 DEMO_WEB_THREADS = 4
@@ -230,7 +233,9 @@ def _start_job_worker(children: Children) -> list[str]:
     log = data_dir / "demo-jobs.log"
     worker = children.start("jobs", ["jobs", "worker"], env, log)
     schedule_log = data_dir / "demo-scheduler.log"
-    scheduler = children.start("scheduler", ["jobs", "scheduler"], env, schedule_log)
+    # a short poll: the first roll-up waits for the loggers' first data, and should follow it closely
+    scheduler = children.start("scheduler", ["jobs", "scheduler", "--poll", str(DEMO_SCHEDULER_POLL_S)], env,
+                               schedule_log)
     return [f"后台任务 / job worker: pid {worker.pid}, log {log}",
             f"定时任务 / scheduler (roll-ups, alarms): pid {scheduler.pid}, log {schedule_log}"]
 

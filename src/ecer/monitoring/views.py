@@ -108,6 +108,13 @@ def _int(request: HttpRequest, name: str, default: int) -> int:
         return default
 
 
+def _no_rollups(rows: Any) -> str:
+    """A page's empty state (only asked for when it has no rows): when the next scheduled roll-up runs."""
+    from ecer.monitoring.templatetags.monitoring_labels import no_rollups_text
+
+    return "" if rows else no_rollups_text(analytics.next_rollup())
+
+
 @login_required
 def point_rollups(request: HttpRequest, mn: str) -> HttpResponse:
     period = request.GET.get("period", "hourly")
@@ -132,7 +139,7 @@ def point_rollups(request: HttpRequest, mn: str) -> HttpResponse:
                        "limit": data.limits.get(factor)})
     return render(request, "monitoring/point_rollups.html", {
         "mn": mn, "info": data.info, "period": period, "rows": data.rows[-500:], "time_col": time_col,
-        "charts": charts, "periods": list(WINDOWS)})
+        "charts": charts, "periods": list(WINDOWS), "no_rollups_text": _no_rollups(data.rows)})
 
 
 @login_required
@@ -144,7 +151,8 @@ def emissions(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     rows = analytics.emissions(actor=actor, year=year, month=month, group=group)
     return render(request, "monitoring/emissions.html", {"rows": rows, "year": year, "month": month, "group": group,
-                                                         "may_open_cities": monitoring_overview.may_open_cities(actor)})
+                                                         "may_open_cities": monitoring_overview.may_open_cities(actor),
+                                                         "no_rollups_text": _no_rollups(rows)})
 
 
 @login_required
@@ -154,7 +162,8 @@ def quality(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     rows = analytics.quality(actor=actor, year=year, month=month)
     return render(request, "monitoring/quality.html", {"rows": rows, "year": year, "month": month,
-                                                       "may_open_cities": monitoring_overview.may_open_cities(actor)})
+                                                       "may_open_cities": monitoring_overview.may_open_cities(actor),
+                                                       "no_rollups_text": _no_rollups(rows)})
 
 
 # -- one enterprise's or city's monitoring year (ecer.services.monitoring_overview) --
@@ -186,7 +195,7 @@ def _overview_page(request: HttpRequest, view: monitoring_overview.Overview) -> 
     today = timezone.localdate().year
     return render(request, "monitoring/overview.html", {
         "o": view, "factors": factors, "charts": charts, "table": table, "quality_rows": quality_rows,
-        "years": list(range(today, today - 6, -1))})
+        "years": list(range(today, today - 6, -1)), "no_rollups_text": _no_rollups(view.quality)})
 
 
 @login_required

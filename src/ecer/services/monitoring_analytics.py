@@ -50,6 +50,15 @@ def run_rollups(*, actor: Actor, engine: str = "duckdb") -> Any:
     return result
 
 
+def next_rollup() -> Any:
+    """When the scheduler runs the roll-ups next (`ecer.services.schedule.NextRun`; None when they
+    are not scheduled): what the pages' empty states say."""
+    from ecer.alarms import ROLLUP_ALARMS_JOB
+    from ecer.services.schedule import next_run
+
+    return next_run(ROLLUP_ALARMS_JOB)
+
+
 def declared_units() -> list[tuple[str, str, str]]:
     """(mn, factor, unit) of every declared unit in the registry: what the roll-ups convert or flag."""
     from ecer.monitoring.models import DeclaredUnit

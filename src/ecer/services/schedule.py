@@ -6,6 +6,12 @@ Whether a job is due is read from the job table: a kind is due when no job of it
 and the last one was created at least one interval ago. A restarted scheduler therefore neither
 repeats a run nor skips one, and a slow run is never overlapped by the next (runs do not pile up).
 Run exactly one scheduler per installation (`ecer jobs scheduler`; the demo starts one).
+
+The first run of the roll-ups waits for the first data — the loggers' in the lake, or an energy upload
+(`Recurring.first_after`):
+on a fresh installation (the demo) it comes seconds after the gateway's first write instead of
+running over an empty lake and leaving the pages empty for a whole interval. `next_run` tells the
+pages when the next run comes.
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ class Recurring:
     #: A queued or running job older than this many intervals counts as abandoned (its worker was
     #: killed mid-run) and no longer holds the schedule back.
     stale_intervals: int = 6
+    #: The first run of the kind (none in the job table yet) waits until this holds: the roll-ups
+    #: wait for the loggers' first data, so a fresh installation's first run is not an empty one
+    #: followed by a whole interval of empty pages. None: no condition.
+    first_after: Callable[[], bool] | None = None
+    first_after_why: str = ""
 
 
 def is_due(every: dt.timedelta, last_created: dt.datetime | None, active: bool, now: dt.datetime) -> bool:
@@ -50,8 +61,53 @@ def recurring_jobs() -> list[Recurring]:
     minutes = settings.ECER_ROLLUP_INTERVAL_MINUTES
     if minutes:
         jobs.append(Recurring(ROLLUP_ALARMS_JOB, dt.timedelta(minutes=minutes),
-                              why="incremental monitoring roll-ups, then alarm detection over the dates they touched"))
+                              why="incremental monitoring roll-ups, then alarm detection over the dates they touched",
+                              first_after=has_data, first_after_why=FIRST_DATA))
     return jobs
+
+
+FIRST_DATA = "the first data (HJ 212 loggers in the lake, or energy uploads)"
+
+
+def has_data() -> bool:
+    """Whether the roll-up job has anything to roll up: the gateway has written to the lake (its
+    change log has a row), or an enterprise has uploaded energy data (the job also rolls those up)."""
+    from ecer import config
+    from ecer.analytics.reads import lake_changed
+    from ecer.energy.models import EnergyUpload
+
+    return lake_changed(config.data_dir()) or EnergyUpload.objects.exists()
+
+
+@dataclass(frozen=True)
+class NextRun:
+    """When a recurring job runs next, for the pages' empty states."""
+
+    kind: str
+    every: dt.timedelta
+    at: dt.datetime | None  # aware; None while it waits for `waiting_for` or runs now
+    running: bool = False  # queued or running now
+    waiting_for: str = ""  # the first run's condition, while it does not hold
+
+
+def next_run(kind: str, now: dt.datetime | None = None) -> NextRun | None:
+    """The next run of `kind` as the scheduler will queue it; None when it is not scheduled."""
+    from django.utils import timezone
+
+    from ecer.jobs.models import Job, JobStatus
+
+    now = now or timezone.now()
+    item = next((r for r in recurring_jobs() if r.kind == kind), None)
+    if item is None:
+        return None
+    jobs = Job.objects.filter(kind=kind)
+    recent = now - item.every * item.stale_intervals
+    if jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gt=recent).exists():
+        return NextRun(kind, item.every, None, running=True)
+    last = jobs.order_by("-created_at").values_list("created_at", flat=True).first()
+    if last is None and item.first_after is not None and not item.first_after():
+        return NextRun(kind, item.every, None, waiting_for=item.first_after_why)
+    return NextRun(kind, item.every, max(now, last + item.every) if last is not None else now)
 
 
 def tick(now: dt.datetime, schedule: Sequence[Recurring]) -> list[str]:
@@ -66,6 +122,8 @@ def tick(now: dt.datetime, schedule: Sequence[Recurring]) -> list[str]:
         recent = now - item.every * item.stale_intervals
         active = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gt=recent).exists()
         last = jobs.order_by("-created_at").values_list("created_at", flat=True).first()
+        if last is None and item.first_after is not None and not item.first_after():
+            continue  # the first run waits for its condition (checked again at the next tick)
         if is_due(item.every, last, active, now):
             info = start_job(item.kind, system_actor(), dict(item.params))
             logger.info("queued %s (%s), every %s", item.kind, info.id, item.every)
@@ -86,7 +144,8 @@ def run_scheduler(poll_seconds: float, stop: threading.Event | None = None,
     clock = clock or timezone.now
     schedule = recurring_jobs()
     for item in schedule:
-        logger.info("recurring job %s every %s: %s", item.kind, item.every, item.why)
+        logger.info("recurring job %s every %s: %s%s", item.kind, item.every, item.why,
+                    f" (the first run waits for {item.first_after_why})" if item.first_after else "")
     while not stop.is_set():
         close_old_connections()
         retry_transient(lambda: tick(clock(), schedule))

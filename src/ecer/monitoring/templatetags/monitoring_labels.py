@@ -89,3 +89,20 @@ def latest_as_of_text(as_of: dt.datetime | None, minutes: int) -> str:
         return gettext("Values as of the roll-up run at %(time)s (the roll-ups are not scheduled).") % {"time": when}
     return gettext("Values as of the roll-up run at %(time)s; the roll-ups run every %(minutes)s minutes.") % {
         "time": when, "minutes": minutes}
+
+
+def no_rollups_text(next_run: object) -> str:
+    """The empty state of a page over the roll-ups: when the scheduler's next roll-up comes (an
+    `ecer.services.schedule.NextRun`, or None when the roll-ups are not scheduled)."""
+    if next_run is None:
+        return gettext("No roll-ups yet: the roll-ups are not scheduled (ECER_ROLLUP_INTERVAL_MINUTES is 0); "
+                       "run `ecer monitoring rollup`.")
+    if getattr(next_run, "running", False):
+        return gettext("No roll-ups yet: a roll-up is running now; reload the page in a minute.")
+    if getattr(next_run, "waiting_for", ""):
+        return gettext("No roll-ups yet: the first scheduled roll-up runs as soon as the loggers' first data "
+                       "has arrived.")
+    at: dt.datetime = next_run.at  # type: ignore[attr-defined]
+    minutes = int(next_run.every.total_seconds() // 60)  # type: ignore[attr-defined]
+    return gettext("No roll-ups yet: the next scheduled roll-up runs at %(time)s (every %(minutes)s minutes).") % {
+        "time": timezone.localtime(at).strftime("%H:%M"), "minutes": minutes}
