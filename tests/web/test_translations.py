@@ -37,6 +37,9 @@ SYNONYMS = {
     "Monitoring point": "监测点 / 监测点位",
     "Evidence file": "佐证文件 / 佐证材料文件",
     "History": "历史版本 / 变更历史",
+    "Approve": "审核通过 / 通过",
+    "Reason": "原因 / 理由",
+    "unchanged": "未变化 / 不变",
 }
 
 
@@ -45,7 +48,8 @@ def _catalogs(lang: str) -> dict[str, dict[str, str]]:
     for mo in sorted(SRC.glob(f"**/locale/{lang}/LC_MESSAGES/django.mo")):
         with mo.open("rb") as handle:
             catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
-        found[str(mo.relative_to(SRC).parts[0]) if mo.parts[-4] != "ecer" else "project"] = {
+        app = mo.relative_to(SRC).parts[0]
+        found["project" if app == "locale" else app] = {
             str(k): str(v) for k, v in catalog.items() if k and v}
     return found
 
