@@ -77,6 +77,7 @@ class Side:
     enterprise: int = 0  # id of the monitored enterprise of `device`
     project: str = "NO-SUCH-PROJECT"  # code of a key project in the region
     report: int = GUESS_REPORT  # id of a submitted annual energy report of `unit`
+    case: int = 987654321  # an open verification case of `project`
     proposal: int = 987654321  # a submitted ledger change proposal of the city's operator for `project`
 
 
@@ -262,6 +263,12 @@ PAGES: dict[str, Route] = {
                                       "POST", lambda s: {"comment": "x"}),
     "projects:proposal_approve": Route("region", lambda s: f"/projects/proposals/{s.proposal}/approve/", REVIEWERS,
                                        "POST", lambda s: {}),
+    # verification cases: readable with their project, resolved and re-run by the province's reviewers
+    "projects:cases": Route(None, lambda s: "/projects/cases/?status=", listing=True),
+    "projects:case": Route("region", lambda s: f"/projects/cases/{s.case}/"),
+    "projects:case_resolve": Route("region", lambda s: f"/projects/cases/{s.case}/resolve/", REVIEWERS, "POST",
+                                   lambda s: {"decision": "dismissed", "reason": "x"}),
+    "projects:verify": Route(None, lambda s: "/projects/cases/verify/", REVIEWERS, "POST", lambda s: {}),
     "projects:propose": Route("region", lambda s: f"/projects/{s.project}/propose/", PROPOSERS, "POST",
                               lambda s: {"cells": "name = x"}),
     "collection:todo": Route(None, lambda s: "/collection/", listing=True),
@@ -371,6 +378,13 @@ API: dict[tuple[str, str], Route] = {
         lambda s: {"comment": "x"}, True),
     ("POST", "/api/projects/proposals/{proposal_id}/approve"): Route(
         "region", lambda s: f"/api/projects/proposals/{s.proposal}/approve", REVIEWERS, "POST", lambda s: {}, True),
+    ("GET", "/api/projects/cases"): Route(None, lambda s: "/api/projects/cases", listing=True),
+    ("GET", "/api/projects/cases/{case_id}"): Route("region", lambda s: f"/api/projects/cases/{s.case}"),
+    ("POST", "/api/projects/cases/{case_id}/resolve"): Route(
+        "region", lambda s: f"/api/projects/cases/{s.case}/resolve", REVIEWERS, "POST",
+        lambda s: {"decision": "dismissed", "reason": "x"}, True),
+    ("POST", "/api/projects/cases/verify"): Route(None, lambda s: "/api/projects/cases/verify", REVIEWERS, "POST",
+                                                  lambda s: {}, True),
     ("POST", "/api/projects/{code}/proposals"): Route("region", lambda s: f"/api/projects/{s.project}/proposals",
                                                       PROPOSERS, "POST", lambda s: {"changes": {"name": "x"}}, True),
     ("POST", "/api/projects/{code}/evidence"): Route("region", lambda s: f"/api/projects/{s.project}/evidence",
@@ -567,6 +581,17 @@ def _proposal_in(region: str, code: str) -> int:
     return int(made.proposal)
 
 
+def _case_of(code: str) -> int:
+    """An open verification case of the project `code` (as a run of verification would record it)."""
+    from ecer.projects.models import FindingCase
+
+    identity = f"above_baseline|SRC-{code}|cod|{code}/cod"
+    return FindingCase.objects.create(key=hashlib.sha256(identity.encode()).hexdigest(), identity=identity,
+                                      kind="above_baseline", source=f"SRC-{code}", pollutant="cod", projects=[code],
+                                      claims=[f"{code}/cod"], amount_t=1.0, explanation_zh="矩阵测试",
+                                      explanation_en="matrix test").pk
+
+
 def _world() -> dict[str, Side]:
     seed_demo_registry()
     from ecer.masterdata.services.accounts import ensure_demo_accounts
@@ -591,7 +616,7 @@ def _world() -> dict[str, Side]:
                            _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token,
                            _energy_unit_in(code), _enterprise_of(device), _key_project_in(code))
         sides[code] = replace(sides[code], report=_energy_report_of(sides[code].unit),
-                              proposal=_proposal_in(code, sides[code].project))
+                              proposal=_proposal_in(code, sides[code].project), case=_case_of(sides[code].project))
     enterprise_device = Device.objects.filter(point__enterprise__region_code=ENTERPRISE_REGION).values_list(
         "mn", flat=True).first()
     own = _reporters_unit()

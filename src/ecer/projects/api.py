@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from ecer.services import key_projects as ledger
 from ecer.services import ledger_proposals as proposals
+from ecer.services import verification_cases as cases
 from ecer.services.actor import actor_from_request
 
 router = Router(tags=["projects"])
@@ -106,6 +107,39 @@ def propose_edit(request: HttpRequest, code: str, body: EditIn) -> Any:
     """Propose a change of one project (column key → new cell text, as in the ledger template; an empty
     text clears the cell). A draft for review, or applied at once for the province administrator."""
     return _plain(proposals.propose_edit(code, body.changes, actor=actor_from_request(request), reason=body.reason))
+
+
+class ResolveIn(Schema):
+    decision: str
+    reason: str = ""
+    rejected_claims: list[str] | None = None
+
+
+@router.get("/cases", response=list[dict[str, Any]])
+def case_list(request: HttpRequest, status: str | None = None, project: str | None = None, lang: str = "zh") -> Any:
+    """Verification cases that involve a project the caller may see (status: open | resolved)."""
+    return [_plain(c) for c in cases.list_cases(actor=actor_from_request(request), status=status, project=project,
+                                                lang=_lang(lang))]
+
+
+@router.post("/cases/verify", response=dict[str, Any])
+def case_verify(request: HttpRequest) -> Any:
+    """Re-run verification over the whole ledger and update the cases (created, updated, reopened,
+    auto-resolved, unchanged case ids)."""
+    return _plain(cases.run_verification(actor=actor_from_request(request)))
+
+
+@router.get("/cases/{case_id}", response=dict[str, Any])
+def case(request: HttpRequest, case_id: int, lang: str = "zh") -> Any:
+    return _plain(cases.get_case(case_id, actor=actor_from_request(request), lang=_lang(lang)))
+
+
+@router.post("/cases/{case_id}/resolve", response=dict[str, Any])
+def case_resolve(request: HttpRequest, case_id: int, body: ResolveIn) -> Any:
+    """Resolve an open case: confirmed (rejected_claims, default all of the case's, leave the totals) or
+    dismissed; a reason is required."""
+    return _plain(cases.resolve(case_id, actor=actor_from_request(request), decision=body.decision,
+                                reason=body.reason, rejected_claims=body.rejected_claims))
 
 
 @router.get("/{code}", response=dict[str, Any])

@@ -166,3 +166,48 @@ class ProjectVersion(models.Model):
     class Meta:
         ordering = ["project_id", "version"]
         constraints = [models.UniqueConstraint(fields=["project", "version"], name="project_version_unique")]
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+
+
+class CaseDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed: claim rejected")
+    DISMISSED = "dismissed", _("dismissed")
+    GONE = "gone", _("resolved by itself: the finding is no longer raised")
+
+
+class FindingCase(models.Model):
+    """A verification finding as a case a reviewer resolves (issue 12 item 3). One case per finding
+    identity (`key`: kind, source, pollutant and the claims involved); re-running verification updates,
+    reopens or auto-resolves it by the rule of `ecer.services.verification_cases`, never duplicates it."""
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of the identity text
+    identity = models.TextField()  # kind|source|pollutant|claims, readable
+    kind = models.CharField(max_length=40)
+    source = models.CharField(max_length=80)
+    pollutant = models.CharField(max_length=10)
+    projects = models.JSONField(default=list)
+    claims = models.JSONField(default=list)
+    amount_t = models.FloatField()
+    explanation_zh = models.TextField()
+    explanation_en = models.TextField()
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    decision = models.CharField(max_length=10, choices=CaseDecision.choices, blank=True, default="")
+    reason = models.TextField(blank=True, default="")
+    rejected_claims = models.JSONField(default=list)  # confirmed: the claims taken out of the totals
+    decided_by = models.CharField(max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)  # last verification run that raised it
+    reopened = models.PositiveIntegerField(default=0)
+    #: earlier decisions and reopenings: [{"at", "by", "event", "decision", "reason", "amount_t"}]
+    history = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["status", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"case #{self.pk} {self.identity} ({self.status})"

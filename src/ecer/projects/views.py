@@ -16,6 +16,7 @@ from ecer.errors import InputFileError
 from ecer.projects.models import ProjectStatus
 from ecer.services import key_projects as ledger
 from ecer.services import ledger_proposals as proposals
+from ecer.services import verification_cases as cases
 from ecer.services.actor import PermissionDenied, actor_from_request
 from ecer.services.errors import NotFound
 
@@ -249,3 +250,55 @@ def propose_edit(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("Proposed (draft): nothing counts until a reviewer approves it; submit it."))
     return redirect("projects:proposal", proposal_id=result.proposal)
+
+
+# --- verification cases ------------------------------------------------------------------------------
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    status = request.GET.get("status", "open")
+    items = cases.list_cases(actor=actor, status=status or None, lang=_lang())
+    return render(request, "projects/case_list.html", {
+        "items": items, "status": status, "may_run": actor.role in cases.RESOLVERS,
+        "mode": cases.open_cases_mode()})
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        view = cases.get_case(case_id, actor=actor_from_request(request), lang=_lang())
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    return render(request, "projects/case_detail.html", {"c": view})
+
+
+@login_required
+@require_POST
+def case_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    try:
+        cases.resolve(case_id, actor=actor, decision=request.POST.get("decision", ""),
+                      reason=request.POST.get("reason", ""), rejected_claims=request.POST.getlist("rejected") or None)
+        messages.success(request, _("The case is resolved; the decision is on record."))
+    except NotFound as err:
+        raise Http404(str(err)) from err
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    except cases.CaseError as err:
+        messages.error(request, str(err))
+    return redirect("projects:case", case_id=case_id)
+
+
+@login_required
+@require_POST
+def case_verify(request: HttpRequest) -> HttpResponse:
+    try:
+        result = cases.run_verification(actor=actor_from_request(request))
+    except PermissionDenied as err:
+        raise DjangoPermissionDenied(str(err)) from err
+    messages.success(request, _("Verification re-run: %(c)d new case(s), %(r)d reopened, %(a)d resolved by "
+                                "themselves, %(u)d unchanged.") % {
+        "c": len(result.created), "r": len(result.reopened), "a": len(result.auto_resolved),
+        "u": len(result.unchanged) + len(result.updated)})
+    return redirect("projects:cases")

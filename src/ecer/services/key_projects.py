@@ -124,6 +124,8 @@ class ProjectRow:
     findings: int
     error: str
     is_illustrative: bool
+    excluded: list[str] = field(default_factory=list)  # pollutants whose claim a confirmed case rejected
+    in_open_case: list[str] = field(default_factory=list)  # pollutants whose claim an open case involves
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class TotalRow:
     completion_pct: float | None
     projects: list[str]
     explanation: str
+    open_cases_t: float = 0.0  # of amount_t, the part whose claims open verification cases involve
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,9 @@ class FindingRow:
     pollutant: str
     amount_t: float
     explanation: str
+    case_id: int | None = None  # its verification case (ecer.services.verification_cases)
+    case_status: str = ""
+    case_decision: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,7 @@ class Ledger:
     by_region: list[TotalRow]
     findings: list[FindingRow]
     plan: str
+    open_cases_mode: str = "count"  # how totals treat claims of open cases: count (shown apart) | exclude
 
 
 @dataclass(frozen=True)
@@ -276,8 +283,13 @@ def _filtered(actor: Actor, programme: str | None, city: str | None, project_typ
 def ledger(*, actor: Actor, programme: str | None = None, city: str | None = None, project_type: str | None = None,
            status: str | None = None, year: int | None = None, lang: str = "zh") -> Ledger:
     """The projects the actor may see (filtered), each with its target-year reductions, and the sums
-    per pollutant (against the plan's tonnages), programme and region in `year` (default: target year)."""
+    per pollutant (against the plan's tonnages), programme and region in `year` (default: target year).
+    A claim a confirmed verification case rejected is left out (and those of open cases with
+    ECER_OPEN_CASES_IN_TOTALS = "exclude"); the part of a total that open cases involve is shown apart."""
+    import dataclasses
+
     from ecer.core.reduction_totals import ProjectPlace, plan_targets, totals
+    from ecer.services import case_effects
     from ecer.services.regions import region_names
 
     years = accounting_years()
@@ -289,11 +301,20 @@ def ledger(*, actor: Actor, programme: str | None = None, city: str | None = Non
         for code in f.projects:
             count[code] += 1
     names = region_names({p.region_code for p in projects}, lang)
+    rejected, open_pairs = case_effects.claim_status()
     rows, reds_all = [], []
+    open_t: dict[str, float] = defaultdict(float)
     for p in projects:
         reds, error = _reductions(p)
-        reds_all += [r for r in reds if r.year == year]
-        rows.append(_row(p, reds, error, count[p.code], names, lang))
+        counted = [r for r in reds if r.year == year and (p.code, r.pollutant) not in rejected]
+        reds_all += counted
+        for r in counted:
+            if (p.code, r.pollutant) in open_pairs:
+                open_t[r.pollutant] += r.amount_t
+        row = _row(p, [r for r in reds if (p.code, r.pollutant) not in rejected], error, count[p.code], names, lang)
+        rows.append(dataclasses.replace(
+            row, excluded=sorted({r.pollutant for r in reds if (p.code, r.pollutant) in rejected}),
+            in_open_case=sorted({r.pollutant for r in reds if (p.code, r.pollutant) in open_pairs})))
     places = {p.code: ProjectPlace(p.code, p.region_code, p.programme_code) for p in projects}
     targets = plan_targets(_plan())
 
@@ -305,7 +326,7 @@ def ledger(*, actor: Actor, programme: str | None = None, city: str | None = Non
                                 t.amount_10k_t, t.target_10k_t, t.completion_pct, list(t.projects),
                                 t.explanation_en if lang == "en" else t.explanation_zh))
         return out
-    province = {t.pollutant: t for t in as_rows(())}
+    province = {t.pollutant: dataclasses.replace(t, open_cases_t=open_t.get(t.pollutant, 0.0)) for t in as_rows(())}
     pollutant_totals = []
     for pollutant in POLLUTANTS:  # every pollutant of the plan is shown, also with no project yet
         if pollutant in province:
@@ -316,13 +337,16 @@ def ledger(*, actor: Actor, programme: str | None = None, city: str | None = Non
                                              targets[pollutant].value_10k_t, 0.0, [], ""))
     visible = {p.code for p in projects}
     return Ledger(year, years, rows, pollutant_totals, as_rows(("programme",)), as_rows(("region",)),
-                  [f for f in findings if visible & set(f.projects)], PLAN)
+                  [f for f in findings if visible & set(f.projects)], PLAN, case_effects.open_cases_mode())
 
 
 def project_detail(code: str, *, actor: Actor, lang: str = "zh") -> ProjectDetail:
     """One project: parameters, reductions per pollutant and year with their explanation, status history,
     evidence and findings. A project outside the scope is 'not found' (codes cannot be probed)."""
+    import dataclasses
+
     from ecer.projects.models import LedgerProposal
+    from ecer.services import case_effects
     from ecer.services.regions import region_names
 
     project = _scoped(actor).filter(code=code).first()
@@ -334,6 +358,9 @@ def project_detail(code: str, *, actor: Actor, lang: str = "zh") -> ProjectDetai
     reds, error = _reductions(project)
     findings = [f for f in findings_for(actor=actor, lang=lang) if project.code in f.projects]
     row = _row(project, reds, error, len(findings), region_names({project.region_code}, lang), lang)
+    rejected, open_pairs = case_effects.claim_status()
+    row = dataclasses.replace(row, excluded=sorted({r.pollutant for r in reds if (code, r.pollutant) in rejected}),
+                              in_open_case=sorted({r.pollutant for r in reds if (code, r.pollutant) in open_pairs}))
     specs = {s.name: s for s in formula.inputs} if formula else {}
 
     def label(name: str) -> str:
@@ -446,11 +473,18 @@ def verification(*, as_of: dt.date | None = None, monitoring: bool = True) -> li
 
 def findings_for(*, actor: Actor, lang: str = "zh", as_of: dt.date | None = None) -> list[FindingRow]:
     """The findings that involve a project the actor may see."""
+    from ecer.services.case_effects import case_ids_by_identity, identity
+
     visible = set(_scoped(actor).values_list("code", flat=True))
-    return [FindingRow(f.kind.value, KIND_NAMES_EN[f.kind] if lang == "en" else KIND_NAMES_ZH[f.kind],
-                       list(f.projects), list(f.claims), f.source, f.pollutant, f.amount_t,
-                       f.explanation_en if lang == "en" else f.explanation_zh)
-            for f in verification(as_of=as_of) if visible & set(f.projects)]
+    cases = case_ids_by_identity()
+    out = []
+    for f in verification(as_of=as_of):
+        if visible & set(f.projects):
+            case = cases.get(identity(f.kind.value, f.source, f.pollutant, f.claims), (None, "", ""))
+            out.append(FindingRow(f.kind.value, KIND_NAMES_EN[f.kind] if lang == "en" else KIND_NAMES_ZH[f.kind],
+                                  list(f.projects), list(f.claims), f.source, f.pollutant, f.amount_t,
+                                  f.explanation_en if lang == "en" else f.explanation_zh, *case))
+    return out
 
 
 # --- Excel -------------------------------------------------------------------------------------------

@@ -390,7 +390,11 @@ def _approve(p: Any, actor: Actor, checked: Any, comment: str) -> Any:
     p.changes = list(now.values())
     p.save(update_fields=[*fields, "comment", "changes"])
     _audit(actor, "key_projects.proposal.approve", p, before)
+    from ecer.services import verification_cases
+    from ecer.services.actor import system_actor
     from ecer.services.audit import record
+
+    verification_cases.sync(actor=system_actor())  # the findings of the new figures become cases
 
     record(actor, "key_projects.import", "key_project_ledger", p.file_name, None,
            {"proposal": p.pk, "created": result.created, "updated": result.updated,
