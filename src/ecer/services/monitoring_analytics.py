@@ -23,12 +23,22 @@ def _data_dir() -> Path:
     return config.data_dir()
 
 
-def _registry(actor: Actor) -> dict[str, dict[str, Any]]:
-    """MN → its point, enterprise and region, for the devices the actor may see."""
+def _registry(actor: Actor, *, mns: list[str] | None = None, enterprise_id: int | None = None,
+              region_prefix: str | None = None) -> dict[str, dict[str, Any]]:
+    """MN → its point, enterprise and region, for the devices the actor may see — of `mns`, of one
+    enterprise or of the regions under a code prefix when given (a page about one point, enterprise or
+    city reads those rows only, not the whole registry)."""
     from ecer.monitoring.models import Device
 
+    devices = Device.objects.select_related("point__enterprise")
+    if mns is not None:
+        devices = devices.filter(mn__in=mns)
+    if enterprise_id is not None:
+        devices = devices.filter(point__enterprise_id=enterprise_id)
+    if region_prefix is not None:
+        devices = devices.filter(point__enterprise__region_code__startswith=region_prefix)
     out = {}
-    for d in Device.objects.select_related("point__enterprise"):
+    for d in devices:
         ent = d.point.enterprise
         if not may_see_point(actor, d.point):
             continue
@@ -80,7 +90,7 @@ def point_rollups(mn: str, period: str, start: dt.date, end: dt.date, *, actor: 
     from ecer.analytics import reads
     from ecer.monitoring.models import PermittedLimit
 
-    info = _registry(actor).get(mn)
+    info = _registry(actor, mns=[mn]).get(mn)
     if info is None:
         raise PermissionDenied(f"{actor.username} may not read monitoring point {mn}")
     limits = {lim.factor_code: lim.catalog_range  # in the unit the roll-ups' values are in

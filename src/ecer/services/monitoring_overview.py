@@ -124,7 +124,7 @@ def enterprise_overview(actor: Actor, enterprise_id: int, year: int, *, lang: st
     ent = Enterprise.objects.filter(pk=enterprise_id).first()
     if ent is None or not may_see_enterprise(actor, ent):
         raise NotFound(f"no monitored enterprise {enterprise_id}")
-    registry = {mn: i for mn, i in _registry(actor).items() if i["enterprise_id"] == ent.pk}
+    registry = _registry(actor, enterprise_id=ent.pk)
     members = [{"key": mn, "name": i["point"], "kind": i["kind"]} for mn, i in sorted(registry.items())]
     city = ent.region_code[:4] + "00"
     rows = _monthly_rows(registry, year)
@@ -148,7 +148,7 @@ def city_overview(actor: Actor, region_code: str, year: int, *, lang: str = "zh"
     if not Region.objects.filter(code=code).exists():
         raise NotFound(f"no region {code}")
     # a city covers the codes of its counties: the first four digits (as the point list's city filter)
-    registry = {mn: i for mn, i in _registry(actor).items() if i["region_code"].startswith(code[:4])}
+    registry = _registry(actor, region_prefix=code[:4])
     enterprises = sorted({(i["enterprise_id"], i["enterprise"], i["region_code"]) for i in registry.values()},
                          key=lambda e: e[1])
     members = [{"key": str(e), "name": n, "region_code": r} for e, n, r in enterprises]
