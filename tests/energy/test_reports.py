@@ -194,3 +194,18 @@ def test_a_duplicate_or_closed_period_is_refused(world: dict[str, Any]) -> None:
                                    deadline=dt.date(2024, 3, 31), closed=True)
     with pytest.raises(SubmissionError, match="closed"):
         reports.start_report(world["reporter"], WORKS, "2023")
+
+
+def test_the_demo_report_is_filed_as_the_demo_enterprise_and_waits_for_mianyang(db: None) -> None:
+    from ecer.services.energy_register import seed_demo_register
+    from ecer.services.submissions import ensure_demo_periods
+
+    ensure_demo_periods()
+    seed_demo_register()
+    pk = reports.seed_demo_report()
+    assert pk is not None and reports.seed_demo_report() == pk  # idempotent
+    report = EnergyReport.objects.get(pk=pk)
+    assert (report.status, report.created_by, report.submitted_by) == ("submitted", "enterprise", "enterprise")
+    assert report.calorific_tce is not None and 80_000 < report.calorific_tce < 90_000
+    view = reports.get_report(city_actor(MIANYANG, Role.CITY_REVIEWER, "mianyang-reviewer"), pk)
+    assert view.may_decide and any(p.within_limit is False for p in view.products)  # the planted over-limit

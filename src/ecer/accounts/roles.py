@@ -51,6 +51,8 @@ DEMO_ACCOUNTS = (
                 "Guangyuan city operator"),
     DemoAccount("guangyuan-reviewer", "demo-guangyuan-reviewer", ROLE_CITY_REVIEWER, "510800", "广元市审核员",
                 "Guangyuan city reviewer"),
+    DemoAccount("mianyang-reviewer", "demo-mianyang-reviewer", ROLE_CITY_REVIEWER, "510700", "绵阳市审核员",
+                "Mianyang city reviewer (decides the demo enterprise's energy report)"),
     DemoAccount("chengdu", "demo-chengdu", ROLE_CITY_OPERATOR, "510100", "成都市填报员", "Chengdu city operator"),
     DemoAccount("enterprise", "demo-enterprise", ROLE_ENTERPRISE_REPORTER, None, "企业填报员（示例 绵阳某化工）",
                 "enterprise reporter (illustrative Mianyang chemical works)", "91510700MADEM0002X"),

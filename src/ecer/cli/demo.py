@@ -81,6 +81,12 @@ def _load_everything(reset: bool) -> None:
 
     click.echo(f"能耗在线监测 / energy monitoring: {seed_demo_metering_points()} new illustrative metering points "
                "(ecer energy simulate --from-registry uploads to them)")
+    from ecer.services.energy_reports import seed_demo_report
+
+    report = seed_demo_report()
+    click.echo("能源利用状况报告 / annual energy report: " + (
+        f"#{report}, 2024, submitted by the demo enterprise, waiting for mianyang-reviewer (示例 illustrative; "
+        "/energy/reports/)" if report else "none (no 2024 period or demo unit)"))
     from ecer.services.energy_budgets import seed_demo_budgets
     from ecer.services.energy_monthly import seed_demo_monthly_energy
     from ecer.services.energy_reconciliation import seed_demo_reports

@@ -70,9 +70,18 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("energy:report", pk=view.id)
 
 
+def _shown(value: Any) -> Any:
+    """A stored value as the form shows it: empty for none, 22000 rather than 22000.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _form_rows(section: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     blank = {name: "" for name in FIELDS[section]}
-    filled = [{name: ("" if row.get(name) is None else row.get(name)) for name in FIELDS[section]} for row in rows]
+    filled = [{name: _shown(row.get(name)) for name in FIELDS[section]} for row in rows]
     return [{"i": i, **row} for i, row in enumerate(filled + [dict(blank) for _ in range(BLANK_ROWS[section])])]
 
 
@@ -82,6 +91,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     from ecer.catalogs.energy_limits import load_energy_limits
     from ecer.catalogs.energy_units import load_unit_fits
     from ecer.services.energy_monitoring import energy_names
+    from ecer.web.units import unit_label
 
     actor = actor_from_request(request)
     view = reports.get_report(actor, pk, _lang())
@@ -92,7 +102,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "r": view, "form": {s: _form_rows(s, list(content.get(s) or [])) for s in FIELDS},
         "energy_types": sorted({(t, names.get(t, t)) for t, _u in fits}, key=lambda p: p[1]),
         "units": sorted({u for _t, u in fits}),
-        "fits": sorted(f"{names.get(t, t)}: {u}" for t, u in fits),
+        "fits": [f"{name}: {'、'.join(unit_label(u) for t2, u in sorted(fits) if t2 == t)}"
+                 for t, name in sorted({(t, names.get(t, t)) for t, _u in fits}, key=lambda p: p[1])],
         "limits": list(load_energy_limits().values()), "lang": _lang(),
         "problem_fields": {p["field"] for p in view.problems}})
 

@@ -569,6 +569,7 @@ def approved_report_total(unit: Any, year: int, *, actor: Actor | None = None) -
 #: The illustrative report (示例) of the demo enterprise reporter's unit: numbers made up to look like a
 #: chemical works of ~85,000 tce; ammonia deliberately above its (assumed) limit, so the reviewer sees a finding.
 DEMO_UNIT = "91510700MADEM0002X"
+DEMO_REGION = "510700"
 DEMO_CONTENT: dict[str, Any] = {
     "energy": [
         {"energy_type": "electricity", "unit": "10k_kwh", "quantity": 22000, "feedstock": 0},
@@ -595,23 +596,24 @@ DEMO_CONTENT: dict[str, Any] = {
 
 
 def seed_demo_report(period_code: str = "2024") -> int | None:
-    """The demo unit's illustrative report for `period_code`, filed (submitted) through the workflow by the
-    system: it waits for the city's reviewer. Idempotent; None when the unit or period is missing."""
-    from ecer.energy.models import EnergyReport
-    from ecer.services.actor import system_actor
+    """The demo unit's illustrative report for `period_code`, filed (submitted) through the workflow as the
+    demo account `enterprise` would: it waits for the city's reviewer (`mianyang-reviewer`). Idempotent;
+    None when the unit or period is missing."""
+    from ecer.energy.models import EnergyReport, KeyEnergyUnit
 
     period = ReportingPeriod.objects.filter(code=period_code).first()
-    unit_exists = EnergyReport.objects.filter(energy_unit__enterprise__credit_code=DEMO_UNIT, period=period).first()
-    if period is None or unit_exists is not None:
-        return unit_exists.pk if unit_exists else None
-    try:
-        _find_unit(Actor("system", Role.SYSTEM), DEMO_UNIT)
-    except NotFound:
+    unit = KeyEnergyUnit.objects.filter(enterprise__credit_code=DEMO_UNIT).first()
+    if period is None or unit is None:
         return None
-    actor = system_actor()
-    content, result, _problems = check(DEMO_CONTENT, period.year)
+    existing = EnergyReport.objects.filter(energy_unit=unit, period=period).order_by("version").first()
+    if existing is not None:
+        return int(existing.pk)
+    actor = Actor("enterprise", Role.ENTERPRISE_REPORTER, region_code=DEMO_REGION, enterprise_id=unit.enterprise_id,
+                  source="ecer demo")
+    _content, result, _problems = check(DEMO_CONTENT, period.year)
     data = {**DEMO_CONTENT, "total_calorific_tce": round(result.calorific_tce, 2),
-            "total_coal_equivalent_tce": round(result.coal_equivalent_tce, 2) if result.coal_equivalent_tce else None}
+            "total_coal_equivalent_tce": round(result.coal_equivalent_tce, 2)
+            if result.coal_equivalent_tce is not None else None}
     with transaction.atomic():
         view = start_report(actor, DEMO_UNIT, period.code)
         save_report(actor, view.id, data)
