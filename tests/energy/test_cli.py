@@ -53,3 +53,31 @@ def test_upload_token_is_printed_once_stored_hashed_and_revoked(tmp_path: Path) 
     assert actor_for_upload_token(text) is None
     unknown = runner.invoke(cli, ["energy", "token", "create", "--enterprise", "91510100MA0000002X", "--name", "x"])
     assert unknown.exit_code == 1
+
+
+def test_energy_report_list_show_export_and_total(tmp_path: Path) -> None:
+    """The demo report, read at the console as the province and as the enterprise; another city sees none."""
+    import json
+
+    from ecer.masterdata.services.accounts import ensure_demo_accounts
+    from ecer.services.energy_register import seed_demo_register
+    from ecer.services.energy_reports import seed_demo_report
+    from ecer.services.submissions import ensure_demo_periods
+
+    ensure_demo_periods()
+    seed_demo_register()
+    ensure_demo_accounts()
+    pk = seed_demo_report()
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["energy", "report", "list"])
+    assert listed.exit_code == 0 and "91510700MADEM0002X" in listed.output and "submitted" in listed.output
+    assert "MADEM0002X" not in runner.invoke(cli, ["energy", "report", "list", "--user", "chengdu"]).output
+    shown = runner.invoke(cli, ["energy", "report", "show", str(pk), "--user", "enterprise"])
+    assert shown.exit_code == 0 and json.loads(shown.output)["products"][1]["within_limit"] is False
+    refused = runner.invoke(cli, ["energy", "report", "show", str(pk), "--user", "chengdu"])
+    assert refused.exit_code == 1 and "no energy report" in refused.output
+    out = tmp_path / "report.xlsx"
+    assert runner.invoke(cli, ["energy", "report", "export", str(pk), str(out)]).exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"
+    total = runner.invoke(cli, ["energy", "report", "total", "91510700MADEM0002X", "--year", "2024"])
+    assert total.exit_code == 0 and total.output.strip() == "null"  # submitted, not yet approved

@@ -268,3 +268,75 @@ def reconcile(year: int, region: str | None, open_cases: bool, fmt: str, user: s
     if run:
         click.echo(f"{run.findings} finding(s): {len(run.opened)} case(s) opened, {len(run.updated)} updated, "
                    f"{len(run.unchanged)} unchanged")
+
+
+@energy.group()
+def report() -> None:
+    """Annual energy-utilisation reports (能源利用状况报告, docs/energy-report.md): read and export; filing and
+    deciding are done on the pages or through the API."""
+
+
+@report.command("list")
+@click.option("--unit", help="credit code of the unit")
+@click.option("--period", help="reporting period code, e.g. 2024")
+@click.option("--status", type=click.Choice(["draft", "submitted", "returned", "approved"]))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@USER
+def report_list(unit: str | None, period: str | None, status: str | None, fmt: str, user: str | None) -> None:
+    """The report versions the account may see, newest first."""
+    django()
+    from ecer.services.energy_reports import list_reports
+
+    with service_errors():
+        rows = list_reports(cli_actor(user), unit=unit, period=period, status=status)
+    if fmt == "json":
+        emit_json([r.__dict__ for r in rows])
+        return
+    from ecer.texttable import render_table
+
+    def tce(value: float | None) -> str:
+        return "—" if value is None else f"{value:,.2f}"
+
+    click.echo(render_table(["#", "统一社会信用代码", "单位名称", "年度", "版本", "状态", "当量值 tce", "等价值 tce"],
+                            [[str(r.id), r.credit_code, r.enterprise, str(r.year), f"v{r.version}", r.status,
+                              tce(r.calorific_tce), tce(r.coal_equivalent_tce)] for r in rows]))
+
+
+@report.command("show")
+@click.argument("report_id", type=int)
+@USER
+def report_show(report_id: int, user: str | None) -> None:
+    """One report version as JSON: figures with their factors, products against their limits, problems."""
+    django()
+    from ecer.services.energy_reports import get_report
+
+    with service_errors():
+        emit_json(get_report(cli_actor(user), report_id))
+
+
+@report.command("export")
+@click.argument("report_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@USER
+def report_export(report_id: int, file: Path, user: str | None) -> None:
+    """The report version as an Excel workbook."""
+    django()
+    from ecer.services.energy_reports import export_report
+
+    with service_errors():
+        data, _name = export_report(cli_actor(user), report_id)
+    file.write_bytes(data)
+    click.echo(f"{file}: report #{report_id}")
+
+
+@report.command("total")
+@click.argument("credit_code")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@USER
+def report_total(credit_code: str, year: int, user: str | None) -> None:
+    """The unit's annual energy by its latest approved report of the year (tce on both bases), as JSON."""
+    django()
+    from ecer.services.energy_reports import approved_report_total
+
+    with service_errors():
+        emit_json(approved_report_total(credit_code, year, actor=cli_actor(user)))
