@@ -1,9 +1,10 @@
 """Use case: the annual energy-utilisation report (能源利用状况报告) of a key energy-using unit, filed by the
 enterprise through the collection workflow and decided by the reviewer of the enterprise's city.
 
-Workflow (the collection issue's, shared with `ecer.services.submissions`: the same states
-`SubmissionStatus`, the same freeze `FrozenSubmissionError`, the same step checks `require_status` /
-`require_open_period`, the audit log `ecer.services.audit.record`): a draft is the only editable state;
+Workflow (the collection issue's, shared with `ecer.services.submissions` and the ledger proposals: the
+same states `SubmissionStatus` and steps `ecer.services.workflow.move`, the same freeze
+`FrozenSubmissionError`, the same checks `require_status` / `require_open_period`, the audit log
+`ecer.services.audit.record`): a draft is the only editable state;
 `submit` freezes it after the checks of `ecer.core.energy_report` (factors from the catalog, totals that
 agree with their parts); the city's reviewer returns it with comments or approves it; a change after
 that is a revision, version n + 1 superseding n (a reason is required after approval).
@@ -37,6 +38,7 @@ from ecer.core.energy_report import (
     evaluate,
     read_content,
 )
+from ecer.services import workflow
 from ecer.services.actor import Actor, PermissionDenied, Role, may_see_enterprise, require_role
 from ecer.services.errors import NotFound
 from ecer.services.submissions import SubmissionError, require_open_period, require_status
@@ -335,6 +337,10 @@ def _audit(actor: Actor, action: str, report: Any, before: dict[str, Any] | None
     record(actor, action, "energy_report", str(report.pk), before, after)
 
 
+def _what(report: Any) -> str:
+    return f"{NOUN} #{report.pk} v{report.version}"
+
+
 def _locked(report: Any) -> Any:
     return _reports().select_for_update(of=("self",)).get(pk=report.pk)
 
@@ -455,9 +461,7 @@ def submit(actor: Actor, report_id: int | str) -> ReportView:
         report.calorific_tce, report.coal_equivalent_tce = result.calorific_tce, result.coal_equivalent_tce
         report.feedstock_calorific_tce, report.savings_tce = result.feedstock_calorific_tce, result.savings_tce
         report.save(update_fields=["calorific_tce", "coal_equivalent_tce", "feedstock_calorific_tce", "savings_tce"])
-        report.status, report.submitted_by, report.submitted_at = (SubmissionStatus.SUBMITTED, actor.username,
-                                                                   timezone.now())
-        report.save(update_fields=["status", "submitted_by", "submitted_at"])
+        report.save(update_fields=workflow.move(report, "submit", actor, _what(report), SubmissionError))
         _audit(actor, "energy_report.submit", report, before, _state(report))
     return _view(report, actor)
 
@@ -508,9 +512,7 @@ def return_report(actor: Actor, report_id: int | str, comment: str,
             EnergyReportComment.objects.create(report=report, text=comment.strip(), author=actor.username)
         for path, text in field_comments.items():
             EnergyReportComment.objects.create(report=report, field=path[:100], text=text, author=actor.username)
-        report.status, report.decided_by, report.decided_at = (SubmissionStatus.RETURNED, actor.username,
-                                                               timezone.now())
-        report.save(update_fields=["status", "decided_by", "decided_at"])
+        report.save(update_fields=workflow.move(report, "return", actor, _what(report), SubmissionError))
         _audit(actor, "energy_report.return", report, before,
                {**_state(report), "comment": comment.strip(), "field_comments": field_comments})
     return _view(report, actor)
@@ -529,9 +531,7 @@ def approve(actor: Actor, report_id: int | str, comment: str = "") -> ReportView
         before = _state(report)
         if comment.strip():
             EnergyReportComment.objects.create(report=report, text=comment.strip(), author=actor.username)
-        report.status, report.decided_by, report.decided_at = (SubmissionStatus.APPROVED, actor.username,
-                                                               timezone.now())
-        report.save(update_fields=["status", "decided_by", "decided_at"])
+        report.save(update_fields=workflow.move(report, "approve", actor, _what(report), SubmissionError))
         _audit(actor, "energy_report.approve", report, before, _state(report))
     return _view(report, actor)
 
