@@ -159,3 +159,16 @@ def test_a_reviewer_resolves_a_case_on_the_page_and_the_api_twin_agrees() -> Non
     assert city.post("/api/projects/cases/verify", {}, content_type="application/json").status_code == 403
     rerun = reviewer.post("/api/projects/cases/verify", {}, content_type="application/json").json()
     assert rerun["created"] == [] and case.id in rerun["unchanged"]
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_progress_accounting_counts_a_rejected_claim_as_zero() -> None:
+    version = ledger.ledger_version()
+    case = case_of("double_count_projects", "SC-2023-010")
+    before = {p.code: p for p in ledger.reductions_by_city()[("510100", "cod")][2025].projects}
+    assert before["SC-2023-010"].amount_t > 0 and not before["SC-2023-010"].not_counted
+    cases.resolve(case.id, actor=REVIEWER, decision="confirmed", reason="重复申报", rejected_claims=["SC-2023-010/cod"])
+    after = {p.code: p for p in ledger.reductions_by_city()[("510100", "cod")][2025].projects}
+    assert after["SC-2023-010"].amount_t == 0 and "verification case" in after["SC-2023-010"].not_counted
+    assert after["SC-2021-001"].amount_t == before["SC-2021-001"].amount_t
+    assert ledger.ledger_version() != version  # the progress caches key on the decision too

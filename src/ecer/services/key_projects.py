@@ -763,7 +763,8 @@ def reductions_by_city(*, as_of: dt.date | None = None) -> dict[tuple[str, str],
     The stable-operation rule is the core's (`ecer.core.reduction.counted_share`: only from the counting
     start after stable operation, against the reference year); a project whose stable-operation date
     lies after the accounting date `as_of` (default today) counts 0 and says why (the verification
-    raises it as a finding). Each project carries its open verification findings (without the monitoring
+    raises it as a finding), and so does a claim a confirmed verification case rejected
+    (`ecer.services.verification_cases`). Each project carries its open verification findings (without the monitoring
     check, which needs the year's roll-ups: /projects/ shows all); they are counted until a reviewer
     resolves them, and named in the explanation. No actor: the caller (the progress service) has checked the regions."""
     as_of = as_of or dt.date.today()
@@ -773,6 +774,9 @@ def reductions_by_city(*, as_of: dt.date | None = None) -> dict[tuple[str, str],
         for code in f.projects:
             others = [c for c in f.projects if c != code]
             flagged[(code, f.pollutant)].append(f.kind.value + (f" ({', '.join(others)})" if others else ""))
+    from ecer.services.case_effects import claim_status
+
+    rejected, _open = claim_status()  # a claim a confirmed verification case rejected counts 0
     out: dict[tuple[str, str], dict[int, list[CountedProject]]] = defaultdict(lambda: defaultdict(list))
     for p in counted_projects().order_by("code"):
         reds, error = _reductions(p)
@@ -786,6 +790,8 @@ def reductions_by_city(*, as_of: dt.date | None = None) -> dict[tuple[str, str],
         for r in reds:
             reason = (f"stable operation {stable.isoformat()} is after the accounting date {as_of.isoformat()}"
                       if future and r.amount_t > 0 else "")
+            if (p.code, r.pollutant) in rejected and r.amount_t > 0:
+                reason = "rejected by a confirmed verification case (/projects/cases/)"
             out[(city_of(p.region_code), r.pollutant)][r.year].append(CountedProject(
                 p.code, 0.0 if reason else r.amount_t, r.counted_share, name, stable, p.status,
                 p.is_illustrative, reason, tuple(flagged.get((p.code, r.pollutant), ()))))
@@ -797,5 +803,9 @@ def ledger_version() -> str:
     """A fingerprint of the counted ledger (count, last change): caches of the progress key on it."""
     from django.db.models import Count, Max
 
+    from ecer.projects.models import FindingCase
+
     agg = counted_projects().aggregate(n=Count("pk"), top=Max("updated_at"))
-    return f"{agg['n']}:{agg['top'].isoformat() if agg['top'] else ''}"
+    cases = FindingCase.objects.aggregate(n=Count("pk"), top=Max("decided_at"), seen=Max("last_seen_at"))
+    decided = ":".join(c.isoformat() if c else "" for c in (cases["top"], cases["seen"]))
+    return f"{agg['n']}:{agg['top'].isoformat() if agg['top'] else ''}:{cases['n']}:{decided}"
