@@ -228,6 +228,7 @@ PAGES: dict[str, Route] = {
     # task tracking: a task that dept-ndrc (省发展改革委) leads; other departments' tasks: tests/tasks
     "tasks:list": Route(None, lambda s: "/tasks/", TASK_READERS),
     "tasks:detail": Route(None, lambda s: f"/tasks/{TASK['drc']}/", TASK_READERS),
+    "tasks:export": Route(None, lambda s: "/tasks/export.xlsx", TASK_READERS),
     "tasks:report": Route(None, lambda s: f"/tasks/{TASK['drc']}/report/", DEPARTMENTS, "POST",
                           lambda s: {"year": "2024", "status": "on_track"}),
     "tasks:score": Route(None, lambda s: f"/tasks/{TASK['drc']}/score/", REVIEWERS, "POST",
@@ -335,6 +336,7 @@ API: dict[tuple[str, str], Route] = {
         True),
     ("GET", "/api/tasks/"): Route(None, lambda s: "/api/tasks/", TASK_READERS),
     ("GET", "/api/tasks/{task_id}"): Route(None, lambda s: f"/api/tasks/{TASK['drc']}", TASK_READERS),
+    ("GET", "/api/tasks/export.xlsx"): Route(None, lambda s: "/api/tasks/export.xlsx", TASK_READERS),
     ("GET", "/api/tasks/evidence/{evidence_id}"): Route(None, lambda s: f"/api/tasks/evidence/{GUESS}", NOBODY),
     ("POST", "/api/tasks/{task_id}/years/{year}/report"): Route(
         None, lambda s: f"/api/tasks/{TASK['drc']}/years/2024/report", DEPARTMENTS, "POST",

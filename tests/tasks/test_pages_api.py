@@ -50,3 +50,29 @@ def test_a_department_reports_with_an_evidence_file_through_the_page_and_the_api
     auditor = client_for(user("aud", "auditor"))
     assert 'id="report-form"' not in auditor.get(f"/tasks/{t}/?year=2024").content.decode()
     assert auditor.post(f"/api/tasks/{t}/years/2024/report", {"status": "on_track"}).status_code == 403
+
+
+def test_the_excel_export_holds_the_rows_the_list_shows_with_the_same_filters_and_scope() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    drc = client_for(user("ndrc", "department", None, "drc"))
+    t = task_id(DRC_LEADS)
+    assert drc.post(f"/tasks/{t}/report/", {"year": "2024", "status": "delayed", "self_score": "55"}).status_code == 302
+    page = drc.get("/tasks/?year=2024").content.decode()
+    assert 'id="tasks-export"' in page
+    r = drc.get("/tasks/export.xlsx?year=2024")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("任务代码", "条款", "类型", "任务")
+    listed = [x["code"] for x in drc.get("/api/tasks/?year=2024").json()]
+    assert [row[0] for row in rows[1:]] == listed and ECO_ONLY not in listed
+    row = next(row for row in rows[1:] if row[0] == DRC_LEADS)
+    assert row[6] == 2024 and row[7] == "滞后" and row[8] == 55 and "省发展改革委" in row[4]
+    api = drc.get("/api/tasks/export.xlsx?year=2024&kind=mechanism&lang=en")
+    en = list(load_workbook(io.BytesIO(api.content)).active.iter_rows(values_only=True))
+    assert en[0][0] == "code" and {row[2] for row in en[1:]} == {"mechanism"}
+    city = client_for(user("gy", "city_operator", "510800"))
+    assert city.get("/tasks/export.xlsx").status_code == 403 and city.get("/api/tasks/export.xlsx").status_code == 403

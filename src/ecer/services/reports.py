@@ -206,10 +206,141 @@ def annual(req: Request, actor: Actor) -> Document:
                 subsections=indicator_sections),
         Section(_t(lang, "预警地区及原因", "Regions warned and why"),
                 _reds(overviews, lang) or [_t(lang, "本年度无红灯地区。", "No region is red this year.")]),
+        *_key_projects_section(req, actor),
+        *_tasks_section(req, actor),
     ]
     title = _t(lang, f"{req.year}年度节能减排目标完成情况报告", f"Annual progress report on the energy-saving targets, {req.year}")
     return Document("annual", title, issuer(_province_name(head), lang), dt.date.today(), head.illustrative,
                     sections, _provenance(head, lang), lang)
+
+
+def _key_projects_section(req: Request, actor: Actor) -> list[Section]:
+    """重点工程减排: the ledger's reductions of the year by pollutant against the plan's tonnages, by
+    programme, and each city's key-project reduction as the progress report counts it (ledger, or the
+    typed statistics as the marked fallback) against its requirement. Empty outside the ledger's years."""
+    from ecer.core.reduction import POLLUTANT_NAMES, T_PER_10K_T, variable_code
+    from ecer.services.key_projects import accounting_years, ledger
+    from ecer.services.progress import progress_report
+
+    lang = req.lang
+    if req.year not in accounting_years():
+        return []
+    book = ledger(actor=actor, year=req.year, lang=lang)
+    wan = _t(lang, "万吨", "10⁴ t")
+    totals = Table(_t(lang, f"{req.year}年重点工程减排量与规划目标", f"Key-project reductions {req.year} against the plan"),
+                   [_t(lang, "污染物", "Pollutant"), _t(lang, f"减排量（{wan}）", f"Reduction ({wan})"),
+                    _t(lang, f"规划目标（{wan}，2025年）", f"Plan ({wan}, 2025)"), _t(lang, "完成（%）", "Reached (%)"),
+                    _t(lang, "项目数", "Projects")],
+                   [[t.pollutant_name, round(t.amount_10k_t, 4), t.target_10k_t, _pct(t.completion_pct), len(t.projects)]
+                    for t in book.totals], _t(lang, "重点工程减排", "Key projects"))
+    names = {code: name for code, name in _programme_names(lang).items()}
+    by_programme = Table(_t(lang, "分工程减排量", "Reductions by programme"),
+                         [_t(lang, "重点工程", "Programme"), _t(lang, "污染物", "Pollutant"),
+                          _t(lang, "减排量（吨）", "Reduction (t)"), _t(lang, "项目数", "Projects")],
+                         [[names.get(t.programme or "", t.programme), t.pollutant_name, round(t.amount_t, 1),
+                           len(t.projects)] for t in sorted(book.by_programme, key=lambda t: (
+                               list(names).index(t.programme) if t.programme in names else len(names), t.pollutant))
+                          if t.amount_t > 0],
+                         _t(lang, "分工程", "By programme"))
+    report = progress_report(req.plan_code, req.year, actor=actor)
+    source_words = {"ledger": _t(lang, "台账", "ledger"), "fallback: typed statistics": _t(lang, "填报数（替代）", "typed (fallback)"),
+                    "ledger + fallback: typed statistics": _t(lang, "台账+填报数", "ledger + typed")}
+    city_rows: list[list[Any]] = []
+    indicators = {variable_code(p): POLLUTANT_NAMES[p][1 if lang == "en" else 0] for p in POLLUTANT_NAMES}
+    for row in report.rows:
+        if row.indicator in indicators and row.status == "ok":
+            city_rows.append([row.region_name(lang), indicators[row.indicator], row.actual, row.required,
+                              row.target_value, _pct(row.completion_pct), source_words.get(row.actual_source or "", "")])
+    by_city = Table(_t(lang, "各地区重点工程减排量与进度要求", "Key-project reductions by region against the requirement"),
+                    [_t(lang, "地区", "Region"), _t(lang, "污染物", "Pollutant"), _t(lang, f"实际（{wan}）", f"Actual ({wan})"),
+                     _t(lang, f"进度要求（{wan}）", f"Required ({wan})"), _t(lang, f"目标（{wan}）", f"Target ({wan})"),
+                     _t(lang, "完成进度（%）", "Completion (%)"), _t(lang, "来源", "Source")],
+                    city_rows, _t(lang, "分地区重点工程", "Key projects by region"), in_document=False)
+    fallback = sum(1 for r in report.rows if r.actual_source == "fallback: typed statistics")
+    ledger_n = sum(1 for r in report.rows if r.actual_source == "ledger")
+    n_projects = len(book.projects)
+    amounts = _t(lang, "、", ", ").join(f"{t.pollutant_name}{t.amount_t / T_PER_10K_T:.4f}" + wan for t in book.totals)
+    paragraphs = [
+        _t(lang, f"重点工程项目台账共{n_projects}个项目，{req.year}年计入减排量（只从稳定运行起计入）：{amounts}。"
+                 f"各地区重点工程减排量中，{ledger_n}个地区×污染物取自台账，{fallback}个无台账项目、采用统计报表填报数"
+                 "（fallback: typed statistics），分地区明细见Excel附表。",
+           f"The key-project ledger holds {n_projects} project(s); counted in {req.year} (from stable operation "
+           f"only): {amounts}. Of the regions' key-project reductions, {ledger_n} region × pollutant figures come "
+           f"from the ledger and {fallback} use the typed statistics (fallback: typed statistics); the figures by "
+           "region are in the Excel workbook."),
+    ]
+    if book.findings:
+        paragraphs.append(_t(lang, f"台账核查发现{len(book.findings)}项待处理问题（重复申报、区域削减替代未扣减、超过基准排放等），"
+                                   "相关项目在审核处理前仍计入，见重点工程项目台账页面。",
+                             f"The ledger's checks raise {len(book.findings)} open finding(s) (double counts, offsets not "
+                             "deducted, claims above the baseline); the projects are counted until a reviewer resolves "
+                             "them (see the key-project ledger page)."))
+    tables = [totals, *([by_programme] if by_programme.rows else []), by_city]
+    return [Section(_t(lang, "重点工程减排", "Key-project reductions"), paragraphs, tables)]
+
+
+def _programme_names(lang: str) -> dict[str, str]:
+    from ecer.services.key_projects import programmes
+
+    return programmes(lang)
+
+
+def _tasks_section(req: Request, actor: Actor) -> list[Section]:
+    """重点任务落实: the year's status of the plan's tasks, mechanisms and arrangements by kind and by
+    lead department, with the full list in the workbook. Left out for an actor who may not see tasks
+    (a city's staff: task tracking is the province's and its departments')."""
+    from ecer.services.actor import PermissionDenied
+    from ecer.services.errors import ServiceError
+    from ecer.services.tasks import KINDS, STATUSES, kind_name, list_tasks, status_name
+
+    lang = req.lang
+    try:
+        rows = list_tasks(actor=actor, plan=req.plan_code, year=req.year, lang=lang)
+    except (PermissionDenied, ServiceError):
+        return []
+    if not rows:
+        return []
+    status_headers = [status_name(s, lang) for s in STATUSES]
+    by_kind: list[list[Any]] = []
+    for kind in KINDS:
+        of_kind = [r for r in rows if r.kind == kind]
+        if of_kind:
+            by_kind.append([kind_name(kind, lang), len(of_kind), *(sum(1 for r in of_kind if r.status == s) for s in STATUSES)])
+    departments: dict[str, list[Any]] = {}
+    for r in rows:
+        for d in r.lead or []:
+            departments.setdefault(d.name, []).append(r)
+    by_department: list[list[Any]] = [[name, len(rs), *(sum(1 for r in rs if r.status == s) for s in STATUSES)]
+                                      for name, rs in sorted(departments.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    unled = [r for r in rows if not r.lead]
+    if unled:
+        by_department.append([_t(lang, "（未明确牵头部门）", "(no lead named)"), len(unled),
+                              *(sum(1 for r in unled if r.status == s) for s in STATUSES)])
+    head = [_t(lang, "合计", "Total"), *status_headers]
+    kind_table = Table(_t(lang, f"{req.year}年重点任务落实情况（按类型）", f"Tasks {req.year} by type"),
+                       [_t(lang, "类型", "Type"), *head], by_kind, _t(lang, "任务按类型", "Tasks by type"))
+    dept_table = Table(_t(lang, f"{req.year}年重点任务落实情况（按牵头部门）", f"Tasks {req.year} by lead department"),
+                       [_t(lang, "牵头部门", "Lead department"), *head], by_department,
+                       _t(lang, "任务按部门", "Tasks by department"),
+                       notes=[_t(lang, "一项任务有多个牵头部门时，在每个牵头部门下各计一次。",
+                                 "A task with several lead departments is counted under each.")])
+    sep = ", " if lang == "en" else "、"
+    listing = Table(_t(lang, "任务清单", "Task list"),
+                    [_t(lang, "条款", "Clause"), _t(lang, "任务", "Task"), _t(lang, "牵头部门", "Lead"),
+                     _t(lang, "进展", "Status"), _t(lang, "自评分", "Self-score"), _t(lang, "省级已评分", "Reviewed")],
+                    [[r.clause, r.title, sep.join(d.name for d in r.lead) or "—", r.status_name, r.self_score,
+                      _t(lang, "是", "yes") if r.scored else ""] for r in rows],
+                    _t(lang, "任务清单", "Task list"), in_document=False)
+    done = sum(1 for r in rows if r.status == "done")
+    delayed = [r.title for r in rows if r.status == "delayed"]
+    reported = sum(1 for r in rows if r.status != "not_started")
+    paragraphs = [_t(lang, f"规划{len(rows)}项重点任务、政策机制和工作安排中，{req.year}年已报送进展{reported}项，"
+                           f"已完成{done}项，滞后{len(delayed)}项。",
+                     f"Of the plan's {len(rows)} tasks, mechanisms and arrangements, {reported} have a {req.year} report, "
+                     f"{done} are done and {len(delayed)} delayed.")]
+    if delayed:
+        paragraphs.append(_t(lang, "滞后任务：" + "；".join(delayed) + "。", "Delayed: " + "; ".join(delayed) + "."))
+    return [Section(_t(lang, "重点任务落实情况", "Tasks of the plan"), paragraphs, [kind_table, dept_table, listing])]
 
 
 def _measures_text(m: Any, lang: str) -> str:

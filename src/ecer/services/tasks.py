@@ -309,6 +309,47 @@ def list_tasks(*, actor: Actor, plan: str = DEFAULT_PLAN, department: str | None
     return out
 
 
+#: Columns of the tasks workbook (key, Chinese, English header)
+EXPORT_COLUMNS = (("code", "任务代码", "code"), ("clause", "条款", "clause"), ("kind", "类型", "type"),
+                  ("title", "任务", "task"), ("lead", "牵头部门", "lead"), ("co", "配合部门", "co-responsible"),
+                  ("year", "年份", "year"), ("status", "进展状态", "status"), ("self_score", "自评分", "self-score"),
+                  ("scored", "省级已评分", "reviewed"), ("item", "对应考核措施项", "measure item"))
+
+
+def export_tasks(*, actor: Actor, plan: str = DEFAULT_PLAN, department: str | None = None, kind: str | None = None,
+                 status: str | None = None, year: int | None = None, lang: str = "zh") -> bytes:
+    """The task list as the page shows it (same filters and scope) as an Excel workbook: one row per
+    task with its year's status, names in `lang`, text cells neutralised against formula injection."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from ecer.services.spreadsheet_safety import neutralise_cell
+
+    rows = list_tasks(actor=actor, plan=plan, department=department, kind=kind, status=status, year=year, lang=lang)
+    en = lang == "en"
+    sep = ", " if en else "、"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "tasks" if en else "任务跟踪"
+    sheet.append([c[2] if en else c[1] for c in EXPORT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        values = {"code": r.code, "clause": r.clause, "kind": r.kind_name, "title": r.title,
+                  "lead": sep.join(d.name for d in r.lead), "co": sep.join(d.name for d in r.co), "year": r.year,
+                  "status": r.status_name, "self_score": r.self_score,
+                  "scored": ("yes" if en else "是") if r.scored else ("no" if en else "否"), "item": r.item_name}
+        sheet.append([neutralise_cell(values[c[0]]) for c in EXPORT_COLUMNS])
+    for letter, width in zip("ABCDEFGHIJK", (30, 10, 10, 50, 24, 36, 8, 12, 8, 10, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _task(task_id: int, actor: Actor) -> Any:
     from ecer.masterdata.models import PlanTask
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -112,6 +112,16 @@ def tasks(request: HttpRequest, department: str | None = None, kind: str | None 
           year: int | None = None, lang: str = "zh") -> Any:
     return svc.list_tasks(actor=actor_from_request(request), department=department, kind=kind, status=status,
                           year=year, lang=_lang(lang))
+
+
+@router.get("/export.xlsx")
+def export(request: HttpRequest, department: str | None = None, kind: str | None = None, status: str | None = None,
+           year: int | None = None, lang: str = "zh") -> Any:
+    data = svc.export_tasks(actor=actor_from_request(request), department=department, kind=kind, status=status,
+                            year=year, lang=_lang(lang))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="tasks.xlsx"'
+    return response
 
 
 @router.get("/evidence/{evidence_id}")

@@ -14,6 +14,8 @@ from ecer.services import tasks as svc
 from ecer.services.actor import PermissionDenied, actor_from_request
 from ecer.services.errors import NotFound, ServiceError
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _lang() -> str:
     return "en" if (get_language() or "").startswith("en") else "zh"
@@ -50,6 +52,23 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "statuses": [(s, svc.status_name(s, _lang())) for s in svc.STATUSES],
         "f_department": get.get("department", ""), "f_kind": get.get("kind", ""), "f_status": get.get("status", ""),
         "actor": actor, "my_department": svc.department_name(actor.department_code, _lang())})
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The list's twin as an Excel workbook, with the same filters."""
+    get = request.GET
+    try:
+        data = svc.export_tasks(actor=actor_from_request(request), department=get.get("department") or None,
+                                kind=get.get("kind") or None, status=get.get("status") or None,
+                                year=_int(get.get("year")), lang=_lang())
+    except PermissionDenied as err:
+        return render(request, "tasks/task_list.html", {"denied": str(err)}, status=403)
+    except ServiceError as err:
+        return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="tasks.xlsx"'
+    return response
 
 
 @login_required
