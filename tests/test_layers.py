@@ -28,6 +28,7 @@ LAYERS = {
     "ecer.energy.simulator": 3,
     "ecer.energy.report_views": 3,  # the annual energy-report pages (adapter)  # simulated meters: an HTTP client of the upload endpoint, like the gateway's
     "ecer.projects": 1,  # the key-project ledger (models); pages/api are adapters
+    "ecer.twohigh": 1,  # the 两高一低 register (models); pages/api are adapters
     "ecer.reports": 1,  # report documents and their renderers (Word, PDF, Excel; no Django); views/api are adapters
     "ecer.services": 2,
     "ecer.cli": 3, "ecer.web": 3, "ecer.site": 3, "ecer.gateway": 3, "ecer.__main__": 3,

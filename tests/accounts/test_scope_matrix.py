@@ -79,6 +79,7 @@ class Side:
     report: int = GUESS_REPORT  # id of a submitted annual energy report of `unit`
     case: int = 987654321  # an open verification case of `project`
     proposal: int = 987654321  # a submitted ledger change proposal of the city's operator for `project`
+    two_high: str = "NO-SUCH-TWO-HIGH"  # code of a 两高 project in the region
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -116,6 +117,8 @@ REGISTER_KEEPERS = role_is("province_admin", "city_operator")
 PROPOSERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
 EVIDENCE_ADDERS = role_is("province_admin", "city_operator", "enterprise_reporter")  # in scope (own for a reporter)
 RECONCILERS = role_is("province_admin", "province_reviewer", "city_operator", "city_reviewer")
+TWO_HIGH_READERS = role_is("province_admin", "province_reviewer", "auditor", "city_operator", "city_reviewer")
+TWO_HIGH_DECIDERS = role_is("province_admin", "city_operator")
 TASK_READERS = role_is("province_admin", "province_reviewer", "auditor", "department")
 DEPARTMENTS = role_is("department")
 FILERS = role_is("enterprise_reporter")  # annual energy reports: the enterprise files its own
@@ -229,6 +232,11 @@ PAGES: dict[str, Route] = {
     "tasks:list": Route(None, lambda s: "/tasks/", TASK_READERS),
     "tasks:detail": Route(None, lambda s: f"/tasks/{TASK['drc']}/", TASK_READERS),
     "tasks:export": Route(None, lambda s: "/tasks/export.xlsx", TASK_READERS),
+    # 两高一低: the register lists the caller's regions only; a decision on a foreign project is refused
+    "twohigh:register": Route(None, lambda s: "/two-high/", TWO_HIGH_READERS, listing=True),
+    "twohigh:export": Route(None, lambda s: "/two-high/export.xlsx", TWO_HIGH_READERS),
+    "twohigh:decide": Route("region", lambda s: f"/two-high/{s.two_high}/decision/", TWO_HIGH_DECIDERS, "POST",
+                            lambda s: {"decision": "stop", "deadline": "2030-01-01"}),
     "tasks:report": Route(None, lambda s: f"/tasks/{TASK['drc']}/report/", DEPARTMENTS, "POST",
                           lambda s: {"year": "2024", "status": "on_track"}),
     "tasks:score": Route(None, lambda s: f"/tasks/{TASK['drc']}/score/", REVIEWERS, "POST",
@@ -337,6 +345,11 @@ API: dict[tuple[str, str], Route] = {
     ("GET", "/api/tasks/"): Route(None, lambda s: "/api/tasks/", TASK_READERS),
     ("GET", "/api/tasks/{task_id}"): Route(None, lambda s: f"/api/tasks/{TASK['drc']}", TASK_READERS),
     ("GET", "/api/tasks/export.xlsx"): Route(None, lambda s: "/api/tasks/export.xlsx", TASK_READERS),
+    ("GET", "/api/two-high/"): Route(None, lambda s: "/api/two-high/", TWO_HIGH_READERS, listing=True),
+    ("GET", "/api/two-high/export.xlsx"): Route(None, lambda s: "/api/two-high/export.xlsx", TWO_HIGH_READERS),
+    ("POST", "/api/two-high/{code}/decision"): Route(
+        "region", lambda s: f"/api/two-high/{s.two_high}/decision", TWO_HIGH_DECIDERS, "POST",
+        lambda s: {"decision": "stop", "deadline": "2030-01-01"}, json=True),
     ("GET", "/api/tasks/evidence/{evidence_id}"): Route(None, lambda s: f"/api/tasks/evidence/{GUESS}", NOBODY),
     ("POST", "/api/tasks/{task_id}/years/{year}/report"): Route(
         None, lambda s: f"/api/tasks/{TASK['drc']}/years/2024/report", DEPARTMENTS, "POST",
@@ -556,6 +569,18 @@ def _enterprise_of(mn: str | None) -> int:
     return Device.objects.get(mn=mn).point.enterprise_id if mn else 0
 
 
+def _two_high_in(region: str) -> str:
+    """A 两高 project of `region` in the register; its code."""
+    from ecer.twohigh.models import TwoHighProject
+
+    code = f"TH-MATRIX-{region}"
+    TwoHighProject.objects.create(code=code, name="矩阵测试两高项目", region_code=region, owner_name="矩阵测试业主",
+                                  owner_credit_code="91510000MA0000009", industry_code="30", stage="planned",
+                                  energy_review="pending", eia="pending", energy_tce_per_year=20000,
+                                  emissions_t_per_year={"nox": 150})
+    return code
+
+
 def _key_project_in(region: str) -> str:
     """A key project of `region` in the ledger (imported as a file would be); its code."""
     from ecer.core.credit_code import complete
@@ -618,7 +643,8 @@ def _world() -> dict[str, Side]:
                            _submission(code, "2021", OPERATOR[code], "approved"), str(job.pk), device or "-", token,
                            _energy_unit_in(code), _enterprise_of(device), _key_project_in(code))
         sides[code] = replace(sides[code], report=_energy_report_of(sides[code].unit),
-                              proposal=_proposal_in(code, sides[code].project), case=_case_of(sides[code].project))
+                              proposal=_proposal_in(code, sides[code].project), case=_case_of(sides[code].project),
+                              two_high=_two_high_in(code))
     enterprise_device = Device.objects.filter(point__enterprise__region_code=ENTERPRISE_REGION).values_list(
         "mn", flat=True).first()
     own = _reporters_unit()

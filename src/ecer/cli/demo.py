@@ -102,6 +102,9 @@ def _load_everything(reset: bool) -> None:
     projects = seed_demo_ledger()
     click.echo(f"重点工程 / key projects: {len(projects.created)} new, {len(projects.unchanged)} unchanged "
                "(示例台账 illustrative ledger with planted double counts and over-claims; /projects/)")
+    from ecer.services.two_high import seed_demo_register
+
+    click.echo(f"两高一低 / two-high projects: {seed_demo_register()} new (示例清单 illustrative register; /two-high/)")
 
 
 def _decompose() -> None:

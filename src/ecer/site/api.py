@@ -23,6 +23,7 @@ from ecer.services.errors import NotFound, ServiceError
 from ecer.site import api_errors
 from ecer.site.api_auth import API_AUTH
 from ecer.tasks.api import router as tasks_router
+from ecer.twohigh.api import router as twohigh_router
 from ecer.web.assessment_api import router as assessment_router
 
 # Every endpoint needs a session (with CSRF on writes) or a bearer token unless it says auth=None.
@@ -38,6 +39,7 @@ api.add_router("/reports/", reports_router)
 api.add_router("/energy/", energy_router)
 api.add_router("/tasks/", tasks_router)
 api.add_router("/projects/", projects_router)
+api.add_router("/two-high/", twohigh_router)
 
 
 @api.exception_handler(PermissionDenied)

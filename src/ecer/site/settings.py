@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ecer.energy",
     "ecer.tasks",
     "ecer.projects",
+    "ecer.twohigh",
 ]
 
 MIDDLEWARE = [

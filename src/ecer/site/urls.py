@@ -19,5 +19,6 @@ urlpatterns = [
     path("energy/", include("ecer.energy.urls")),
     path("tasks/", include("ecer.tasks.urls")),
     path("projects/", include("ecer.projects.urls")),
+    path("two-high/", include("ecer.twohigh.urls")),
     path("", include("ecer.web.urls")),
 ]

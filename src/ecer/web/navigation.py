@@ -54,6 +54,7 @@ NAVIGATION: tuple[NavItem | NavMenu, ...] = (
         NavItem(_("Energy-use budgets"), "/energy/budgets/", ("/energy/budgets/",)),
         NavItem(_("Energy reconciliation"), "/energy/reconciliation/", ("/energy/reconciliation/",)),
         NavItem(_("Key projects"), "/projects/", ("/projects/",)),
+        NavItem(_("Two-high projects"), "/two-high/", ("/two-high/",)),
         NavItem(_("Tasks"), "/tasks/", ("/tasks/",)),
     )),
     NavItem(_("Submissions"), "/collection/", ("/collection/",)),
