@@ -95,6 +95,10 @@ def test_monitored_against_report() -> None:
     assert compare_unit("u", MonitoredYear(10, 8_000.0, 1.0), 10_000.0, P).status is Status.NOT_COMPARABLE
     assert compare_unit("u", MonitoredYear(12, 8_000.0, 0.85), 10_000.0, P).status is Status.NOT_COMPARABLE
     assert compare_unit("u", whole, None, P).reason.startswith("no approved annual")
+    assert [compare_unit("u", m, r, P).why for m, r in (
+        (whole, None), (whole, -1.0), (None, 1.0), (MonitoredYear(10, 1.0, 1.0), 1.0),
+        (MonitoredYear(12, 1.0, 0.5), 1.0), (whole, 10_000.0), (whole, 10_500.0))] == [
+        "no_report", "bad_report", "no_monitoring", "partial_year", "incomplete", "differs", "agrees"]
 
 
 def test_city_share_findings() -> None:
@@ -106,5 +110,8 @@ def test_city_share_findings() -> None:
     assert low.kind is FindingKind.SHARE_IMPLAUSIBLY_LOW
     assert city_share("510800", figures, None, P).status is Status.NOT_COMPARABLE
     assert city_share("510800", [], 1.0, P).status is Status.NOT_COMPARABLE
+    assert [city_share("510800", f, t, P).why for f, t in (
+        (figures, None), (figures, 0.0), ([], 1.0), (figures, 500_000.0), (figures, 1e7), (figures, 1e6))] == [
+        "no_total", "bad_total", "no_units", "above", "low", "plausible"]
     with pytest.raises(AccountingInputError):
         EnergyCheckParameters(share_min=1.2)

@@ -79,6 +79,7 @@ def test_reconciliation_page_run_and_resolve_in_the_browser_form() -> None:
     html = operator.get("/energy/reconciliation/", {"year": 2024}).content.decode()
     assert f'id="case-{case.pk}"' in html and 'data-city="510400" data-status="differs"' in html
     assert 'id="no-report"' in html and "/reconciliation/cases/" not in html  # an operator does not resolve
+    assert "超过 100%：单位合计不可能超过全市" in html  # the finding in Chinese; the English reason as its title
     assert operator.post(f"/energy/reconciliation/cases/{case.pk}/resolve/", {"note": "x"}).status_code == 403
     other = client_as("city_reviewer", "510800", "gy-rev")
     assert other.post(f"/energy/reconciliation/cases/{case.pk}/resolve/", {"note": "x"}).status_code == 404

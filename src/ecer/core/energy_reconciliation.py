@@ -57,6 +57,9 @@ class UnitComparison:
     threshold: float
     status: Status
     reason: str
+    #: the reason as a code (pages translate it): no_report, bad_report, no_monitoring, partial_year,
+    #: incomplete, differs, agrees
+    why: str = ""
 
 
 def compare_unit(credit_code: str, monitored: MonitoredYear | None, report_tce: float | None,
@@ -64,29 +67,29 @@ def compare_unit(credit_code: str, monitored: MonitoredYear | None, report_tce: 
     """The monitored year against the report's total (same basis, tce)."""
     t = params.report_max_difference
 
-    def not_comparable(reason: str) -> UnitComparison:
+    def not_comparable(why: str, reason: str) -> UnitComparison:
         return UnitComparison(credit_code, monitored.tce if monitored else None, report_tce, None, None, t,
-                              Status.NOT_COMPARABLE, reason)
+                              Status.NOT_COMPARABLE, reason, why)
 
     if report_tce is None:
-        return not_comparable("no approved annual energy-utilisation report for the year")
+        return not_comparable("no_report", "no approved annual energy-utilisation report for the year")
     if not math.isfinite(report_tce) or report_tce <= 0:
-        return not_comparable(f"the report's total {report_tce!r} tce is not a positive number")
+        return not_comparable("bad_report", f"the report's total {report_tce!r} tce is not a positive number")
     if monitored is None or monitored.months == 0:
-        return not_comparable("no monitored energy for the year")
+        return not_comparable("no_monitoring", "no monitored energy for the year")
     if monitored.months < 12:
-        return not_comparable(f"monitoring covers {monitored.months} of 12 months")
+        return not_comparable("partial_year", f"monitoring covers {monitored.months} of 12 months")
     if monitored.completeness < params.min_completeness:
-        return not_comparable(f"monitoring delivered {monitored.completeness:.1%} of the expected data "
-                              f"(< {params.min_completeness:.0%}, METHODOLOGY §8)")
+        return not_comparable("incomplete", f"monitoring delivered {monitored.completeness:.1%} of the expected "
+                              f"data (< {params.min_completeness:.0%}, METHODOLOGY §8)")
     diff = monitored.tce - report_tce
     rel = diff / report_tce
     if abs(rel) > t:
         return UnitComparison(credit_code, monitored.tce, report_tce, diff, rel, t, Status.DIFFERS,
                               f"monitored {monitored.tce:,.1f} tce is {rel:+.1%} against the report's "
-                              f"{report_tce:,.1f} tce (more than ±{t:.0%})")
+                              f"{report_tce:,.1f} tce (more than ±{t:.0%})", "differs")
     return UnitComparison(credit_code, monitored.tce, report_tce, diff, rel, t, Status.AGREES,
-                          f"within ±{t:.0%} ({rel:+.1%})")
+                          f"within ±{t:.0%} ({rel:+.1%})", "agrees")
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ class CityShare:
     status: Status
     kind: FindingKind | None
     reason: str
+    #: the reason as a code (pages translate it): no_total, bad_total, no_units, above, low, plausible
+    why: str = ""
 
 
 def city_share(region_code: str, figures: Sequence[UnitFigure], city_tce: float | None,
@@ -118,22 +123,24 @@ def city_share(region_code: str, figures: Sequence[UnitFigure], city_tce: float 
     total = math.fsum(f.tce for f in figures)
     lo, hi = params.share_min, params.share_max
 
-    def result(share: float | None, status: Status, kind: FindingKind | None, reason: str) -> CityShare:
-        return CityShare(region_code, len(figures), total, city_tce, share, lo, hi, status, kind, reason)
+    def result(share: float | None, status: Status, kind: FindingKind | None, reason: str, why: str) -> CityShare:
+        return CityShare(region_code, len(figures), total, city_tce, share, lo, hi, status, kind, reason, why)
 
     if city_tce is None:
-        return result(None, Status.NOT_COMPARABLE, None, "no approved statistical total (energy_total) for the year")
+        return result(None, Status.NOT_COMPARABLE, None, "no approved statistical total (energy_total) for the year",
+                      "no_total")
     if not math.isfinite(city_tce) or city_tce <= 0:
-        return result(None, Status.NOT_COMPARABLE, None, f"the statistical total {city_tce!r} tce is not positive")
+        return result(None, Status.NOT_COMPARABLE, None, f"the statistical total {city_tce!r} tce is not positive",
+                      "bad_total")
     if not figures:
-        return result(None, Status.NOT_COMPARABLE, None, "no key energy-using unit with a year figure")
+        return result(None, Status.NOT_COMPARABLE, None, "no key energy-using unit with a year figure", "no_units")
     share = total / city_tce
     if share > hi:
         return result(share, Status.DIFFERS, FindingKind.SHARE_ABOVE_TOTAL,
                       f"the key units' {total:,.0f} tce are {share:.1%} of the city's statistical "
-                      f"{city_tce:,.0f} tce (above {hi:.0%}: the units cannot use more than the city)")
+                      f"{city_tce:,.0f} tce (above {hi:.0%}: the units cannot use more than the city)", "above")
     if share < lo:
         return result(share, Status.DIFFERS, FindingKind.SHARE_IMPLAUSIBLY_LOW,
                       f"the key units' {total:,.0f} tce are only {share:.1%} of the city's statistical "
-                      f"{city_tce:,.0f} tce (below {lo:.0%}: units missing from the register or their figures short)")
-    return result(share, Status.AGREES, None, f"{share:.1%} of the city's total (plausible: {lo:.0%}–{hi:.0%})")
+                      f"{city_tce:,.0f} tce (below {lo:.0%}: units missing from the register or their figures short)", "low")
+    return result(share, Status.AGREES, None, f"{share:.1%} of the city's total (plausible: {lo:.0%}–{hi:.0%})", "plausible")

@@ -560,6 +560,8 @@ class ComparisonOut(Schema):
     threshold: float
     status: str
     reason: str
+    why: str = Field(..., description="the reason as a code: no_report, bad_report, no_monitoring, partial_year, "
+                     "incomplete, differs, agrees")
 
 
 class FigureOut2(Schema):
@@ -580,6 +582,7 @@ class CityShareOut(Schema):
     status: str
     kind: str | None
     reason: str
+    why: str = Field(..., description="the reason as a code: no_total, bad_total, no_units, above, low, plausible")
     figures: list[FigureOut2]
 
 

@@ -228,8 +228,18 @@ def reconciliation_page(request: HttpRequest) -> HttpResponse:
         r = reconciliation.reconciliation(year, actor=actor, region=region, lang=_lang())
     except NotFound as err:
         raise Http404(str(err)) from err
+    why = {"no_report": _("no approved annual report of the year"), "bad_report": _("the report's total is not usable"),
+           "no_monitoring": _("no monitored energy of the year"),
+           "partial_year": _("monitoring covers less than 12 months: not compared"),
+           "incomplete": _("monitoring below 90% of the expected data: not compared"),
+           "differs": _("differs by more than the threshold"), "agrees": _("within the threshold"),
+           "no_total": _("no approved statistical total (energy_total)"),
+           "bad_total": _("the statistical total is not usable"), "no_units": _("no unit with a year figure"),
+           "above": _("above 100%: the units cannot use more than the city"),
+           "low": _("implausibly low: units missing from the register, or their figures short"),
+           "plausible": _("plausible")}
     return render(request, "energy/reconciliation.html", {
-        "r": r, "year": year, "f_region": region or "", "may_run": reconciliation.may_run(actor),
+        "r": r, "year": year, "why": why, "f_region": region or "", "may_run": reconciliation.may_run(actor),
         "may_resolve": reconciliation.may_resolve(actor),
         "years": sorted({*range(timezone.localdate().year - 4, timezone.localdate().year + 1), year}, reverse=True)})
 

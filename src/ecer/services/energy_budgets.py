@@ -448,6 +448,6 @@ def seed_demo_budgets(year: int | None = None) -> int:
         bases = base_figures(_city_units(city, actor), year - 1)
         total = math.fsum(b or 0.0 for b, _ in bases.values()) * 1.02
         allocate_budget(city, year, round(total, 0), base_year=year - 1, actor=actor, illustrative=True,
-                        document="示例 illustrative: base-year consumption + 2% (not an issued budget)")
+                        document="示例：基准年能耗 + 2%（非下达预算） / illustrative: base-year use + 2%, not an issued budget")
         created += 1
     return created
