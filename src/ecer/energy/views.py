@@ -239,7 +239,10 @@ def reconciliation_page(request: HttpRequest) -> HttpResponse:
            "low": _("implausibly low: units missing from the register, or their figures short"),
            "plausible": _("plausible")}
     return render(request, "energy/reconciliation.html", {
-        "r": r, "year": year, "why": why, "f_region": region or "", "may_run": reconciliation.may_run(actor),
+        "r": r, "year": year, "why": why,
+        "kinds": {"monitored_vs_report": _("monitored against the annual report"),
+                  "share_above_total": _("key units above the city's statistical total"),
+                  "share_implausibly_low": _("key units' share implausibly low")}, "f_region": region or "", "may_run": reconciliation.may_run(actor),
         "may_resolve": reconciliation.may_resolve(actor),
         "years": sorted({*range(timezone.localdate().year - 4, timezone.localdate().year + 1), year}, reverse=True)})
 
